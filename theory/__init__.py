@@ -1,0 +1,11 @@
+"""theory: the statements of *InfoNCE Induces Gaussian Distribution* (ICLR 2026) as checkable functions.
+
+numpy / scipy / sympy / POT only: this package never imports torch. Modules:
+
+- :mod:`theory.claims` — the claim registry (IDs P1, T1, ..., as in ``shared/paper.md``);
+- :mod:`theory.report` — generates ``paper_checks.md``;
+- :mod:`theory.sphere` — the unit sphere and the uniform law;
+- :mod:`theory.gaussianity` — Gaussianity diagnostics for embeddings.
+"""
+
+__version__ = "0.1.0"

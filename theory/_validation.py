@@ -1,0 +1,128 @@
+"""Input validation shared by every module of :mod:`theory`.
+
+Every public function validates its arguments with these helpers so that bad input fails early with a
+``ValueError`` or ``TypeError`` naming the argument and the expected form (never a bare ``assert``,
+never a silent NaN). Statistics are computed in float64 whatever the input dtype.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_matrix",
+    "as_vector",
+    "check_int",
+    "check_real",
+    "make_rng",
+]
+
+
+def _finite_report(arr: np.ndarray, name: str) -> None:
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        if arr.ndim == 2:
+            rows = np.flatnonzero(bad.any(axis=1))
+            shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
+            raise ValueError(
+                f"{name} has {rows.size} row(s) with NaN or inf values (rows {shown}); "
+                "drop or repair them first"
+            )
+        idx = np.flatnonzero(bad)
+        shown = ", ".join(str(i) for i in idx[:10]) + (", ..." if idx.size > 10 else "")
+        raise ValueError(f"{name} has {idx.size} NaN or inf value(s) (at {shown})")
+
+
+def as_matrix(x, name: str, *, min_rows: int = 1, min_cols: int = 1) -> np.ndarray:
+    """Return ``x`` as a finite float64 array of shape ``(n, d)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, d)
+        The input; float32 is accepted and promoted.
+    name : str
+        Argument name used in error messages.
+    min_rows, min_cols : int
+        Minimum accepted ``n`` and ``d``.
+    """
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # pragma: no cover - numpy's own message is kept
+        raise TypeError(f"{name} must be array_like of shape (n, d); got {type(x).__name__}") from exc
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
+        raise TypeError(f"{name} must be a numeric array of shape (n, d); got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; got dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must have shape (n, d); got an array with shape {arr.shape}")
+    n, d = arr.shape
+    if n < min_rows:
+        raise ValueError(f"{name} must have at least {min_rows} rows (samples); got n = {n}")
+    if d < min_cols:
+        raise ValueError(f"{name} must have at least {min_cols} columns; got d = {d}")
+    arr = arr.astype(np.float64, copy=False)
+    _finite_report(arr, name)
+    return arr
+
+
+def as_vector(x, name: str, *, min_len: int = 1) -> np.ndarray:
+    """Return ``x`` as a finite float64 array of shape ``(n,)``."""
+    arr = np.asarray(x)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
+        raise TypeError(f"{name} must be a numeric array of shape (n,); got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must have shape (n,); got an array with shape {arr.shape}")
+    if arr.shape[0] < min_len:
+        raise ValueError(f"{name} must have at least {min_len} entries; got {arr.shape[0]}")
+    arr = arr.astype(np.float64, copy=False)
+    _finite_report(arr, name)
+    return arr
+
+
+def check_int(value, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as ``int`` after checking its type and range ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__} {value!r}")
+    value = int(value)
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be >= {low}; got {value}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}; got {value}")
+    return value
+
+
+def check_real(
+    value,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` in the given (closed or open) interval."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}; got {value}")
+    if high is not None and (value >= high if high_open else value > high):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}; got {value}")
+    return value
+
+
+def make_rng(seed) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from ``None``, an int, or a Generator."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+        if seed is not None and seed < 0:
+            raise ValueError(f"seed must be a non-negative integer; got {seed}")
+        return np.random.default_rng(seed)
+    raise TypeError(f"seed must be None, a non-negative int or a numpy Generator; got {seed!r}")
