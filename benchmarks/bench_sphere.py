@@ -1,0 +1,68 @@
+"""Benchmark: ``theory.sphere.projection_tv`` vs a plain ``scipy.integrate.quad`` baseline (same run).
+
+Goal (issue 3): <= 50 ms per exact TV value. The baseline integrates ``|f - g| / 2`` over the squared
+radius with scipy's beta and chi^2 densities (default tolerances, ``limit=200``) and adds the chi^2 tail
+beyond ``d``; its relative error against the exact value is printed beside its time.
+
+Run: ``python benchmarks/bench_sphere.py``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+from scipy import integrate, stats
+
+from theory.sphere import projection_hellinger, projection_kl, projection_tv
+
+
+def quad_tv(d: int, k: int) -> float:
+    """Baseline: TV by adaptive quadrature of |f - g| / 2 (f = law of d Beta(k/2, (d-k)/2), g = chi^2_k)."""
+    f = stats.beta(k / 2, (d - k) / 2, scale=d)
+    g = stats.chi2(k)
+
+    def integrand(s: float) -> float:
+        return abs(f.pdf(s) - g.pdf(s))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        val, _ = integrate.quad(integrand, 0, d, limit=200)
+    return 0.5 * (val + g.sf(d))
+
+
+def timeit(fn, *args, repeat: int = 7) -> float:
+    """Median wall time (seconds) of ``fn(*args)`` over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
+
+
+def main() -> None:
+    cases = [(32, 1), (256, 3), (1024, 2), (10**4, 1), (10**5, 3), (10**6, 1), (10**6, 3), (10**6, 999_999)]
+    print(f"{'d':>8} {'k':>7} {'exact ms':>9} {'quad ms':>9} {'speed-up':>9} {'quad rel.err':>13} {'TV':>12}")
+    worst = 0.0
+    for d, k in cases:
+        t_exact = timeit(projection_tv, d, k)
+        t_quad = timeit(quad_tv, d, k, repeat=3)
+        exact = projection_tv(d, k)
+        err = abs(quad_tv(d, k) / exact - 1)
+        worst = max(worst, t_exact)
+        print(
+            f"{d:>8} {k:>7} {1e3 * t_exact:>9.3f} {1e3 * t_quad:>9.2f} {t_quad / t_exact:>9.0f} "
+            f"{err:>13.1e} {exact:>12.5e}"
+        )
+    print(f"worst exact time {1e3 * worst:.3f} ms (goal <= 50 ms): {'met' if worst <= 0.05 else 'NOT met'}")
+    for d, k in [(256, 3), (10**6, 1)]:
+        print(
+            f"d={d}, k={k}: projection_kl {1e3 * timeit(projection_kl, d, k):.3f} ms, "
+            f"projection_hellinger {1e3 * timeit(projection_hellinger, d, k, repeat=3):.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
