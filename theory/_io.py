@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_savefig", "atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
+import numpy as np
+
+__all__ = [
+    "atomic_savefig",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_write_text",
+    "load_matrix",
+]
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -60,3 +69,92 @@ def atomic_savefig(fig, path: str | os.PathLike, **kwargs) -> Path:
     kwargs.setdefault("bbox_inches", "tight")
     fig.savefig(buf, format="png", **kwargs)
     return atomic_write_bytes(path, buf.getvalue())
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def load_matrix(path, *, key: str | None = None) -> np.ndarray:
+    """Read a numeric matrix of shape ``(n, d)`` (embeddings, samples, a table) from a file.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        ``.npy``: one array; ``.npz``: the array ``key`` (optional when the archive holds a single
+        array); ``.csv``: numbers separated by ``,`` ``;`` or tabs, an optional non-numeric header
+        line.
+    key : str, optional
+        Array name inside a ``.npz``.
+
+    Returns
+    -------
+    ndarray, shape (n, d)
+        Not yet validated for finiteness or size (the caller does that).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    if not path.is_file():
+        raise ValueError(f"{path} is not a file")
+    suffix = path.suffix.lower()
+    if key is not None and suffix != ".npz":
+        raise ValueError(f"--key only applies to .npz files; got {path.name}")
+    try:
+        if suffix == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif suffix == ".npz":
+            with np.load(path, allow_pickle=False) as npz:
+                keys = list(npz.files)
+                if key is None:
+                    if len(keys) != 1:
+                        raise ValueError(
+                            f"{path.name} holds {len(keys)} arrays; choose one with --key (keys: "
+                            + (", ".join(keys) or "none")
+                            + ")"
+                        )
+                    key = keys[0]
+                elif key not in keys:
+                    raise ValueError(f"{path.name} has no array {key!r}; keys: {', '.join(keys) or 'none'}")
+                arr = npz[key]
+        elif suffix == ".csv":
+            arr = _load_csv(path)
+        else:
+            raise ValueError(f"unsupported file type {suffix or '(none)'!r}: use .npy, .npz or .csv")
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"cannot read {path.name}: {exc}") from exc
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise ValueError(f"{path.name} holds an object array; save a numeric array instead") from exc
+        raise
+    if arr.ndim != 2:
+        hint = " (reshape a single coordinate to (n, 1))" if arr.ndim == 1 else ""
+        raise ValueError(f"{path.name}: expected an array of shape (n, d); got shape {arr.shape}{hint}")
+    return arr
+
+
+def _load_csv(path: Path) -> np.ndarray:
+    with open(path, newline="", encoding="utf-8") as fh:
+        text = fh.read()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise ValueError(f"{path.name} is empty")
+    first = lines[0]
+    delim = next((c for c in (",", ";", "\t") if c in first), None)
+    rows = list(csv.reader(lines, delimiter=delim)) if delim else [ln.split() for ln in lines]
+    if rows and not all(_is_number(c.strip()) for c in rows[0]):
+        rows = rows[1:]  # header
+    if not rows:
+        raise ValueError(f"{path.name} has a header but no data rows")
+    width = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(f"{path.name}: data row {i + 1} has {len(row)} fields, expected {width}")
+    try:
+        return np.array([[float(c) for c in row] for row in rows], dtype=np.float64)
+    except ValueError as exc:
+        raise ValueError(f"{path.name} has a non-numeric entry: {exc}") from exc
