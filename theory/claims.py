@@ -87,6 +87,25 @@ CLAIMS: tuple[Claim, ...] = (
         "Alignment bound",
         "E_pi[u.v] <= eta2 + (1 - eta2) ||m(mu)||^2 with eta2 = rho_m(X, X0)^2 (HGR).",
         "Prop. 1, Eq. 5",
+        code=(
+            "theory.alignment.alignment_bound",
+            "theory.alignment.alignment_exact",
+            "theory.alignment.estimate_alignment",
+            "theory.alignment.estimate_mean_sq_norm",
+            "theory.alignment.hgr_encoder",
+            "theory.alignment.max_alignment",
+            "theory.hgr.hgr_discrete",
+            "theory.hgr.hgr_gaussian",
+            "theory.hgr.hgr_density",
+            "theory.hgr.hgr_label_posterior",
+            "theory.hgr.hgr_ace",
+            "theory.hgr.hgr_tensorize",
+            "theory.hgr.eta2_gaussian_channel",
+            "theory.hgr.eta2_laplace_channel",
+            "theory.hgr.eta2_gmm_pairing",
+            "theory.hgr.eta2_binary_pairing",
+        ),
+        check="theory.alignment:check_p1",
     ),
     Claim(
         "T1",
@@ -94,6 +113,17 @@ CLAIMS: tuple[Claim, ...] = (
         "Phi(mu) >= Phi(sigma) for every probability mu on S^{d-1}, equality only at sigma; "
         "Phi(sigma) = log[Gamma(d/2) (2/alpha)^{d/2-1} I_{d/2-1}(alpha)].",
         "Lemma 2 (Wang & Isola 2020)",
+        code=(
+            "theory.uniformity.phi",
+            "theory.uniformity.phi_uniform",
+            "theory.uniformity.phi_estimate",
+            "theory.uniformity.phi_vmf",
+            "theory.uniformity.phi_vmf_mixture",
+            "theory.uniformity.minimise_phi_discrete",
+            "theory.uniformity.phi_uniform_sympy_d3",
+            "theory.special.log_iv",
+        ),
+        check="theory.uniformity:check_T1",
     ),
     Claim(
         "C1",
@@ -101,12 +131,27 @@ CLAIMS: tuple[Claim, ...] = (
         "With alignment at a plateau E[u.v] = eta2 + r_plat, minimising L is minimising Phi, so "
         "mu* = sigma and sqrt(d) u_k => N(0, I_k) as d -> infinity.",
         "Assumption 1, Corollary 1",
+        code=(
+            "theory.uniformity.infonce_loss",
+            "theory.uniformity.population_loss",
+            "theory.uniformity.population_loss_vmf_coupling",
+            "theory.uniformity.infonce_convergence",
+            "theory.uniformity.infonce_bias_first_order",
+        ),
+        check="theory.uniformity:check_C1",
     ),
     Claim(
         "P2",
         "Unnormalised thin shell",
         "If ||z||/r0 -> 1 and u ~ sigma then sqrt(d) z_k => N(0, r0^2 I_k).",
         "Assumption 2, Prop. 2",
+        code=(
+            "theory.sphere.shell_projection_tv",
+            "theory.sphere.shell_tv_leading",
+            "theory.sphere.mc_shell_tv",
+            "theory.symbolic.shell_mixture_expansion",
+        ),
+        check="theory.sphere:check_p2",
     ),
     Claim(
         "R",
@@ -114,18 +159,36 @@ CLAIMS: tuple[Claim, ...] = (
         "J(f) = Phi(mu) - alpha E[u.v] + beta(-H(rho) + lam E||z||^2) equals "
         "Phi - alpha E[u.v] + beta KL(rho || gamma) up to a constant, gamma ~ exp(-lam ||z||^2).",
         "Sec. 4.2",
+        code=(
+            "theory.regularized.regularised_penalty",
+            "theory.regularized.log_partition_gaussian",
+            "theory.regularized.gaussian_kl",
+        ),
+        check="theory.regularized:check_R",
     ),
     Claim(
         "P3",
         "Optimal radial part",
         "The optimal radial law is gamma's, and then KL(rho || gamma) = KL(mu || sigma).",
         "Prop. 3",
+        code=(
+            "theory.regularized.gaussian_polar_sample",
+            "theory.regularized.kl_polar_vmf_chi",
+            "theory.regularized.kl_scaled_chi",
+        ),
+        check="theory.regularized:check_P3",
     ),
     Claim(
         "L1",
         "KL controls the mean",
         "KL(mu || sigma) >= C (d-1) ||m(mu)||^2 for d >= 2 with a universal constant C > 0.",
         "Lemma 1",
+        code=(
+            "theory.regularized.lemma1_constant",
+            "theory.uniformity.kl_vmf_uniform",
+            "theory.uniformity.mean_resultant_length",
+        ),
+        check="theory.regularized:check_L1",
     ),
     Claim(
         "T2",
@@ -133,24 +196,49 @@ CLAIMS: tuple[Claim, ...] = (
         "For beta >= beta0 = alpha (1 - eta2)/(C (d-1)): J~(sigma) - inf J~ <= alpha delta(d), "
         "delta(d) = eta2 - Align(sigma); J~(sigma) = min J~ when Align(sigma) = eta2.",
         "Theorem 1",
+        code=(
+            "theory.regularized.reduced_objective_vmf",
+            "theory.regularized.theorem1_vmf",
+            "theory.regularized.beta0",
+            "theory.regularized.beta_threshold_vmf",
+            "theory.regularized.align_bound",
+        ),
+        check="theory.regularized:check_T2",
     ),
     Claim(
         "C2",
         "Gaussian optimum in R^d",
         "B = R^d, beta >= beta0, Align(sigma) = eta2 => N(0, (2 lam)^{-1} I_d) is optimal.",
         "Corollary 2",
+        code=("theory.regularized.kl_polar_vmf_chi", "theory.regularized.reduced_objective_vmf"),
+        check="theory.regularized:check_C2",
     ),
     Claim(
         "MP",
         "Maxwell-Poincare / Diaconis-Freedman",
         "sqrt(d)(U_1..U_k) => N(0, I_k) for U ~ sigma, and d_TV <= 2(k+3)/(d-k-3) for 1 <= k <= d-4.",
         "Lemma 3, Theorem 2",
+        code=(
+            "theory.sphere.projection_tv",
+            "theory.sphere.projection_kl",
+            "theory.sphere.projection_hellinger",
+            "theory.sphere.diaconis_freedman_bound",
+            "theory.sphere.mc_projection_tv",
+            "theory.symbolic.moment_expr",
+        ),
+        check="theory.sphere:check_mp",
     ),
     Claim(
         "R-d",
         "Rate in d",
         "A fixed-k projection of the uniform law is O(1/d) from the Gaussian.",
         "Sec. 6",
+        code=(
+            "theory.sphere.tv_constant",
+            "theory.symbolic.ratio_expansion",
+            "theory.symbolic.tv_constant_expr",
+        ),
+        check="theory.sphere:check_rate_d",
     ),
     Claim(
         "R-N",
@@ -164,6 +252,13 @@ CLAIMS: tuple[Claim, ...] = (
         "J_q(mu) = Phi(mu) - q ||m(mu)||^2, q = alpha (1 - eta2), has stationary points near uniform "
         "or near a von Mises-Fisher tilt.",
         "App. D (heuristic)",
+        code=(
+            "theory.regularized.surrogate_vmf",
+            "theory.regularized.qc_local",
+            "theory.regularized.qc_symbolic",
+            "theory.regularized.surrogate_threshold",
+        ),
+        check="theory.regularized:check_D",
     ),
     Claim(
         "DIAG",
@@ -172,6 +267,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Gaussian embeddings (Tables 1-2 report 100% for Laplace and GMM).",
         "Sec. 5",
         code=("theory.gaussianity.diagnose", "theory.gaussianity.anderson_darling"),
+        check="theory.gaussianity:check_diag",
     ),
     _table(
         "T1-Laplace",

@@ -53,6 +53,252 @@ def _run_paper_checks(args) -> int:
     return 0
 
 
+def _add_diagnose(sub) -> None:
+    p = sub.add_parser(
+        "diagnose",
+        help="Gaussianity diagnostics of an embedding matrix (.npy, .npz, .csv)",
+        description="The paper's per-coordinate Gaussianity diagnostics (CV, Anderson-Darling, "
+        "D'Agostino-Pearson; Sec. 5) of an (n, d) embedding matrix, calibrated against exact "
+        "Gaussianity, with random projections, Henze-Zirkler/Mardia and sliced W2 "
+        "(theory.gaussianity.diagnose).",
+    )
+    p.add_argument("file", type=Path, help="embeddings of shape (n, d): .npy, .npz or .csv")
+    p.add_argument("--key", help="array name inside a .npz (optional if it holds one array)")
+    p.add_argument("--normalize", action="store_true", help="map rows to the unit sphere first")
+    p.add_argument("--projections", type=int, default=0, metavar="P", help="random unit directions to test")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed (projections, sliced W2 floor)")
+    p.add_argument(
+        "--null",
+        choices=("asymptotic", "mc"),
+        default="asymptotic",
+        help="null pass probabilities: Stephens' approximation or Monte Carlo",
+    )
+    p.add_argument("--paper-only", action="store_true", help="only the paper's statistics (fast)")
+    p.add_argument("--json", type=Path, metavar="OUT", help="write the full result as JSON (atomically)")
+    p.set_defaults(func=_run_diagnose)
+
+
+def _run_diagnose(args) -> int:
+    from theory._io import atomic_write_json
+    from theory.gaussianity import diagnose, load_embeddings
+
+    try:
+        if args.projections < 0:
+            raise ValueError(f"--projections must be >= 0; got {args.projections}")
+        if args.seed < 0:
+            raise ValueError(f"--seed must be >= 0; got {args.seed}")
+        Z = load_embeddings(args.file, key=args.key)
+        res = diagnose(
+            Z,
+            normalize=args.normalize,
+            n_projections=args.projections,
+            seed=args.seed,
+            extras=not args.paper_only,
+            null=args.null,
+        )
+    except (OSError, ValueError, TypeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if args.file.name not in msg:
+            msg = f"{args.file}: {msg}"
+        print(f"python -m theory diagnose: error: {msg}", file=sys.stderr)
+        return 2
+    print(f"{args.file}" + (f" [{args.key}]" if args.key else ""))
+    print(res.table())
+    if args.json is not None:
+        out = res.to_dict()
+        out["file"] = str(args.file)
+        out["key"] = args.key
+        atomic_write_json(args.json, out)
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _add_figure_tv(sub) -> None:
+    p = sub.add_parser(
+        "figure-tv",
+        help="exact TV of sqrt(d)(U_1..U_k) to N(0, I_k) vs d, with the Diaconis-Freedman bound",
+        description="Exact total variation between sqrt(d)(U_1..U_k), U uniform on S^{d-1}, and N(0, I_k) "
+        "vs d (log-log) for several k, the Diaconis-Freedman bound 2(k+3)/(d-k-3), the asymptote c_k/d "
+        "and Monte Carlo points with error bars (theory.sphere.tv_vs_d_table). Writes the PNG and its "
+        "numbers as CSV and JSON beside it.",
+    )
+    p.add_argument(
+        "--out", type=Path, default=_repo_root() / "results" / "figures" / "tv_vs_d.png", help="PNG file"
+    )
+    p.add_argument("--k", type=int, nargs="+", default=[1, 2, 3], metavar="K", help="projection dimensions")
+    p.add_argument("--d-max", type=float, default=1e6, help="largest dimension of the exact curve")
+    p.add_argument("--mc-d", type=int, nargs="*", default=[16, 64, 256, 1024], help="dimensions of MC points")
+    p.add_argument("--mc-n", type=int, default=100_000, help="Monte Carlo samples per point")
+    p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo points")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_run_figure_tv)
+
+
+def _run_figure_tv(args) -> int:
+    import csv
+    import io
+
+    import numpy as np
+
+    from theory._io import atomic_savefig, atomic_write_json, atomic_write_text
+    from theory.sphere import plot_tv_vs_d, tv_vs_d_table
+
+    try:
+        if args.out.suffix.lower() != ".png":
+            raise ValueError(f"--out must be a .png file; got {args.out}")
+        if not 8 <= args.d_max <= 1e9:
+            raise ValueError(f"--d-max must be in [8, 1e9]; got {args.d_max}")
+        if args.mc_n < 2 or args.seed < 0:
+            raise ValueError("--mc-n must be >= 2 and --seed >= 0")
+        d_values = np.unique(np.geomspace(8, args.d_max, 60).astype(np.int64))
+        table = tv_vs_d_table(
+            d_values, args.k, mc_d=args.mc_d, N=args.mc_n, seed=args.seed, progress=not args.quiet
+        )
+    except (ValueError, TypeError) as exc:
+        print(f"python -m theory figure-tv: error: {exc}", file=sys.stderr)
+        return 2
+    fig = plot_tv_vs_d(table)
+    atomic_savefig(fig, args.out)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["kind", "k", "d", "tv", "stderr", "df_bound", "c_k_over_d"])
+    for r in table["exact"]:
+        w.writerow(["exact", r["k"], r["d"], repr(r["tv"]), "", r["df_bound"] or "", repr(r["c_k_over_d"])])
+    for r in table["mc"]:
+        w.writerow(["mc", r["k"], r["d"], repr(r["tv_mc"]), repr(r["stderr"]), "", ""])
+    csv_path, json_path = args.out.with_suffix(".csv"), args.out.with_suffix(".json")
+    atomic_write_text(csv_path, buf.getvalue())
+    atomic_write_json(json_path, {"command": "figure-tv", "seed": args.seed, "mc_n": args.mc_n, **table})
+    for k, c in table["c_k"].items():
+        print(f"k={k}: c_k = {c:.6f}")
+    print(f"wrote {args.out}, {csv_path} and {json_path}")
+    return 0
+
+
+def _add_hgr(sub) -> None:
+    p = sub.add_parser(
+        "hgr",
+        help="HGR maximal correlation of a probability table or of paired samples (.npy, .npz, .csv)",
+        description="HGR maximal correlation rho_m (eta^2 = rho_m^2 of Prop. 1). A table (n_x, n_y) of "
+        "probabilities: exact value (theory.hgr.hgr_discrete). Samples (n, p + q) with --x-cols/--y-cols: "
+        "cross-fitted ACE with a bootstrap interval (theory.hgr.hgr_ace).",
+    )
+    p.add_argument("file", type=Path, help="a table or a sample matrix: .npy, .npz or .csv (comma separated)")
+    p.add_argument("--key", help="array name inside a .npz (optional if it holds one array)")
+    p.add_argument("--samples", action="store_true", help="the file holds samples (rows), not a table")
+    p.add_argument("--x-cols", type=int, nargs="+", default=[0], metavar="J", help="columns of x (samples)")
+    p.add_argument("--y-cols", type=int, nargs="+", default=[1], metavar="J", help="columns of y (samples)")
+    p.add_argument("--n-boot", type=int, default=50, metavar="B", help="bootstrap refits (samples)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed (samples)")
+    p.add_argument("--json", type=Path, metavar="OUT", help="write the result as JSON (atomically)")
+    p.set_defaults(func=_run_hgr)
+
+
+def _run_hgr(args) -> int:
+    import numpy as np
+
+    from theory._io import atomic_write_json, load_matrix
+    from theory.hgr import hgr_ace, hgr_discrete
+
+    try:
+        M = load_matrix(args.file, key=args.key)
+        if args.samples:
+            M = np.asarray(M, dtype=np.float64)
+            for j in [*args.x_cols, *args.y_cols]:
+                if not 0 <= j < M.shape[1]:
+                    raise ValueError(f"column {j} out of range for a matrix with {M.shape[1]} columns")
+            res = hgr_ace(M[:, args.x_cols], M[:, args.y_cols], seed=args.seed, n_boot=args.n_boot)
+            out = {
+                "method": "ace",
+                "rho": res.rho,
+                "eta2": res.rho**2,
+                "ci": [res.ci_low, res.ci_high],
+                "se": res.se,
+                "rho_in_sample": res.rho_in_sample,
+                "n": int(M.shape[0]),
+                "n_iter": res.n_iter,
+                "converged": res.converged,
+            }
+            print(
+                f"{args.file}: rho_m = {res.rho:.4f} (95% CI [{res.ci_low:.4f}, {res.ci_high:.4f}], "
+                f"in-sample {res.rho_in_sample:.4f}), eta2 = {res.rho**2:.4f}, n = {M.shape[0]}"
+            )
+        else:
+            res = hgr_discrete(M)
+            out = {"method": "exact", "rho": res.rho, "eta2": res.eta2, "f": res.f, "g": res.g}
+            print(f"{args.file}: rho_m = {res.rho:.6f}, eta2 = {res.eta2:.6f} (exact, table {M.shape})")
+    except (OSError, ValueError, TypeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"python -m theory hgr: error: {args.file}: {msg}", file=sys.stderr)
+        return 2
+    if args.json is not None:
+        atomic_write_json(args.json, {"file": str(args.file), **out})
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _add_regularised_route(sub) -> None:
+    p = sub.add_parser(
+        "regularised-route",
+        help="Lemma 1 constant, Theorem 1 thresholds and App. D q_c on the vMF family",
+        description="For each dimension d: the best Lemma 1 constant C(d), beta0 = alpha(1-eta2)/(C(d-1)), "
+        "the exact threshold beta* on the vMF family, and the surrogate thresholds q_c (local, from the "
+        "small-kappa expansion, and global). Writes a JSON table and a figure.",
+    )
+    p.add_argument("--d", type=int, nargs="+", default=[3, 8, 32, 128, 512, 2048], help="dimensions")
+    p.add_argument("--alpha", type=float, default=10.0, help="alpha = 1/tau")
+    p.add_argument("--eta2", type=float, default=0.36, help="eta^2 (squared HGR correlation)")
+    p.add_argument(
+        "--out", type=Path, default=_repo_root() / "results" / "regularised_route.json", help="JSON file"
+    )
+    p.add_argument("--figure", type=Path, default=None, help="PNG (default: beside --out)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_run_regularised_route)
+
+
+def _run_regularised_route(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from theory._io import atomic_savefig, atomic_write_json
+    from theory.regularized import route_study, surrogate_threshold
+
+    rows = route_study(args.d, args.alpha, args.eta2, progress=not args.quiet)
+    atomic_write_json(args.out, {"alpha": args.alpha, "eta2": args.eta2, "rows": rows})
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    kap = np.logspace(-2, 4, 81)
+    for r in rows:
+        st = surrogate_threshold(r["d"], args.alpha, kappas=kap)
+        ax[0].semilogx(kap, st.data["ratio"] / st.qc_local, label=f"d={r['d']}")
+    ax[0].axhline(1.0, color="k", lw=0.8)
+    ax[0].set_xlabel("kappa")
+    ax[0].set_ylabel("[Phi(vMF) - Phi(sigma)] / A^2 / q_c^loc")
+    ax[0].set_title(f"App. D: J_q threshold (alpha={args.alpha:g}); dip < 1 = first-order")
+    ax[0].legend(fontsize=7)
+    ds = [r["d"] for r in rows]
+    ax[1].semilogx(ds, [r["beta_star"] / r["beta0"] for r in rows], "s-")
+    ax[1].set_ylim(-0.05, 1.05)
+    ax[1].set_xlabel("d")
+    ax[1].set_ylabel("beta* / beta0")
+    ax[1].set_title(f"exact threshold on vMF / Theorem 1's (alpha={args.alpha:g}, eta2={args.eta2:g})")
+    fig_path = args.figure or args.out.with_suffix(".png")
+    atomic_savefig(fig, fig_path)
+    plt.close(fig)
+    print(
+        f"{'d':>6} {'C(d)':>9} {'beta0':>9} {'beta*':>9} {'q':>8} {'qc_loc':>9} {'qc_glob':>9}  first-order"
+    )
+    for r in rows:
+        print(
+            f"{r['d']:>6} {r['C']:>9.5f} {r['beta0']:>9.4g} {r['beta_star']:>9.4g} {r['q']:>8.4g} "
+            f"{r['qc_local']:>9.5g} {r['qc_global']:>9.5g}  {r['first_order']}"
+        )
+    print(f"wrote {args.out} and {fig_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(

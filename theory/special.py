@@ -1,0 +1,256 @@
+"""Log-space special functions shared by the package (modified Bessel I, vMF normaliser, sphere area).
+
+Everything the von Mises-Fisher family and the uniformity potential need is a logarithm of a modified
+Bessel function of the first kind, :math:`\\log I_\\nu(x)`, at orders up to :math:`\\nu \\approx 5\\cdot
+10^4` (``d`` up to ``1e5``) and arguments up to :math:`10^3` and beyond, where :math:`I_\\nu(x)` itself
+overflows or underflows. :func:`log_iv` evaluates it in three regimes:
+
+- power series (``x**2 / 4 <= nu + 1``): every term is positive, so the sum is computed as
+  ``log1p(sum_{k>=1} t_k)`` with full relative accuracy, including ``x -> 0``;
+- ``scipy.special.ive`` (exponentially scaled, AMOS) wherever its value is a normal float;
+- the uniform (Debye) asymptotic expansion of :math:`I_\\nu(\\nu z)` with the terms
+  :math:`u_0, \\dots, u_4` (Abramowitz & Stegun 9.3.9 / DLMF 10.41.3) otherwise (large ``nu``, where
+  the truncation error is :math:`O(\\nu^{-5})`).
+
+Conventions: the vMF density is taken with respect to the *surface* (Hausdorff) measure of
+:math:`S^{d-1}`, :math:`f(u) = C_d(\\kappa) e^{\\kappa w^\\top u}`, so that :math:`C_d(0) = 1/|S^{d-1}|`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special as sp
+
+from theory._validation import check_int, check_real
+
+__all__ = [
+    "DEBYE_U",
+    "log_iv",
+    "log_iv_normalized",
+    "log_iv_scaled",
+    "log_sphere_area",
+    "log_vmf_norm",
+]
+
+# Debye polynomials u_k(p) of DLMF 10.41.10, coefficients of p^0, p^1, ... (exact rationals as floats).
+DEBYE_U: tuple[tuple[float, ...], ...] = (
+    (1.0,),
+    (0.0, 3.0 / 24.0, 0.0, -5.0 / 24.0),
+    (0.0, 0.0, 81.0 / 1152.0, 0.0, -462.0 / 1152.0, 0.0, 385.0 / 1152.0),
+    (
+        0.0,
+        0.0,
+        0.0,
+        30375.0 / 414720.0,
+        0.0,
+        -369603.0 / 414720.0,
+        0.0,
+        765765.0 / 414720.0,
+        0.0,
+        -425425.0 / 414720.0,
+    ),
+    (
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        4465125.0 / 39813120.0,
+        0.0,
+        -94121676.0 / 39813120.0,
+        0.0,
+        349922430.0 / 39813120.0,
+        0.0,
+        -446185740.0 / 39813120.0,
+        0.0,
+        185910725.0 / 39813120.0,
+    ),
+)
+
+_SERIES_TERMS = 60
+_IVE_MIN = 1e-280
+
+
+def _as_nonneg_array(x, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a real number or array of real numbers; got {x!r}") from exc
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite; got {x!r}")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0; got min {arr.min()}")
+    return arr
+
+
+def _series_scaled(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """log of sum_k (x^2/4)^k / (k! (nu+1)_k), i.e. log I_nu(x) - nu log(x/2) + lgamma(nu+1)."""
+    y = 0.25 * x * x
+    term = np.ones_like(y)
+    acc = np.zeros_like(y)
+    for k in range(1, _SERIES_TERMS + 1):
+        term = term * y / (k * (nu + k))
+        acc = acc + term
+    return np.log1p(acc)
+
+
+def _debye_log_iv(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Uniform asymptotic expansion of log I_nu(x), nu > 0, x > 0 (DLMF 10.41.3)."""
+    z = x / nu
+    s = np.hypot(1.0, z)  # sqrt(1 + z^2)
+    p = 1.0 / s
+    # eta = sqrt(1+z^2) + log(z / (1 + sqrt(1+z^2)))
+    eta = s + np.log(z) - np.log1p(s)
+    total = np.zeros_like(p)
+    inv_nu = 1.0 / nu
+    for k, coeffs in enumerate(DEBYE_U):
+        total = total + np.polynomial.polynomial.polyval(p, coeffs) * inv_nu**k
+    return nu * eta - 0.5 * np.log(2.0 * np.pi * nu) - 0.5 * np.log(s) + np.log(total)
+
+
+def log_iv_normalized(nu, x) -> np.ndarray:
+    """``log[Gamma(nu+1) (x/2)^(-nu) I_nu(x)]`` (``= 0`` at ``x = 0``), with full relative accuracy.
+
+    .. math::
+        \\log\\big[\\Gamma(\\nu+1)(x/2)^{-\\nu} I_\\nu(x)\\big]
+        = \\log \\sum_{k\\ge 0} \\frac{(x^2/4)^k}{k!\\,(\\nu+1)_k}
+        = \\log {}_0F_1(;\\nu+1; x^2/4).
+
+    This is :math:`\\Phi(\\sigma)` of the uniform law on :math:`S^{2\\nu+1}` at ``alpha = x``; for
+    ``x**2/4 <= nu + 1`` it is summed directly (``log1p``), so ``x -> 0`` keeps full relative accuracy
+    at any ``nu`` (:math:`\\approx x^2/(4(\\nu+1))`).
+
+    Parameters
+    ----------
+    nu : float or ndarray
+        Order, ``nu >= 0``.
+    x : float or ndarray
+        Argument, ``x >= 0`` (broadcast against ``nu``).
+
+    Returns
+    -------
+    float or ndarray
+    """
+    nu = _as_nonneg_array(nu, "nu")
+    x = _as_nonneg_array(x, "x")
+    nu, x = np.broadcast_arrays(nu, x)
+    nu = nu.astype(np.float64)
+    x = x.astype(np.float64)
+    out = np.empty(nu.shape, dtype=np.float64)
+    ser = 0.25 * x * x <= nu + 1.0
+    if ser.any():
+        out[ser] = _series_scaled(nu[ser], x[ser])
+    rest = ~ser
+    if rest.any():
+        n_r, x_r = nu[rest], x[rest]
+        with np.errstate(all="ignore"):
+            v = sp.ive(n_r, x_r)
+        ok = np.isfinite(v) & (v > _IVE_MIN)
+        vals = np.empty(n_r.shape)
+        vals[ok] = np.log(v[ok]) + x_r[ok]
+        bad = ~ok
+        if bad.any():
+            vals[bad] = _debye_log_iv(n_r[bad], x_r[bad])
+        out[rest] = vals - n_r * np.log(0.5 * x_r) + sp.gammaln(n_r + 1.0)
+    return out[()] if out.ndim == 0 else out
+
+
+def log_iv_scaled(nu, x) -> np.ndarray:
+    """``log I_nu(x) - nu log(x/2)``, finite at ``x = 0`` (where it equals ``-lgamma(nu + 1)``).
+
+    .. math::
+        \\log I_\\nu(x) - \\nu \\log(x/2) = -\\log\\Gamma(\\nu+1)
+        + \\log \\sum_{k\\ge 0} \\frac{(x^2/4)^k}{k!\\,(\\nu+1)_k}.
+
+    Parameters
+    ----------
+    nu : float or ndarray
+        Order, ``nu >= 0``.
+    x : float or ndarray
+        Argument, ``x >= 0`` (broadcast against ``nu``).
+
+    Returns
+    -------
+    float or ndarray
+        Same broadcast shape as ``nu`` and ``x``.
+    """
+    nu = _as_nonneg_array(nu, "nu")
+    out = log_iv_normalized(nu, x) - sp.gammaln(nu + 1.0)
+    return out[()] if np.ndim(out) == 0 else out
+
+
+def log_iv(nu, x) -> np.ndarray:
+    """``log I_nu(x)``, the log of the modified Bessel function of the first kind, in log space.
+
+    .. math::
+        I_\\nu(x) = \\sum_{k \\ge 0} \\frac{(x/2)^{2k+\\nu}}{k!\\,\\Gamma(\\nu+k+1)}, \\qquad
+        I_\\nu(\\nu z) \\sim \\frac{e^{\\nu\\eta}}{(2\\pi\\nu)^{1/2}(1+z^2)^{1/4}}
+        \\sum_k \\frac{u_k(p)}{\\nu^k},
+
+    with :math:`\\eta = \\sqrt{1+z^2} + \\log\\frac{z}{1+\\sqrt{1+z^2}}`, :math:`p = (1+z^2)^{-1/2}`
+    (DLMF 10.25.2, 10.41.3). Accurate to about ``1e-13`` relative (tested against mpmath) for
+    ``nu`` in ``[0, 1e5]`` and ``x`` in ``[0, 1e6]``.
+
+    Parameters
+    ----------
+    nu : float or ndarray
+        Order, ``nu >= 0``.
+    x : float or ndarray
+        Argument, ``x >= 0``; ``log I_nu(0)`` is ``0`` for ``nu = 0`` and ``-inf`` otherwise.
+
+    Returns
+    -------
+    float or ndarray
+    """
+    nu = _as_nonneg_array(nu, "nu")
+    x = _as_nonneg_array(x, "x")
+    nu, x = np.broadcast_arrays(nu, x)
+    scaled = np.asarray(log_iv_scaled(nu, x), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lx = np.where(x > 0, np.log(np.where(x > 0, 0.5 * x, 1.0)), -np.inf)
+        powpart = np.where(nu > 0, nu * lx, 0.0)
+    out = scaled + powpart
+    return out[()] if np.ndim(out) == 0 else out
+
+
+def log_sphere_area(d: int) -> float:
+    """Log of the surface area of the unit sphere :math:`S^{d-1} \\subset \\mathbb R^d`.
+
+    .. math::
+        |S^{d-1}| = \\frac{2\\pi^{d/2}}{\\Gamma(d/2)}.
+
+    Parameters
+    ----------
+    d : int
+        Ambient dimension, ``d >= 1``.
+    """
+    d = check_int(d, "d", low=1)
+    return float(np.log(2.0) + 0.5 * d * np.log(np.pi) - sp.gammaln(0.5 * d))
+
+
+def log_vmf_norm(d: int, kappa) -> np.ndarray:
+    """Log of the vMF normaliser :math:`C_d(\\kappa)` (density w.r.t. surface measure on S^{d-1}).
+
+    .. math::
+        C_d(\\kappa) = \\frac{\\kappa^{d/2-1}}{(2\\pi)^{d/2} I_{d/2-1}(\\kappa)}, \\qquad
+        \\log C_d(\\kappa) = -\\log|S^{d-1}| - \\log\\Gamma(d/2) - \\log I_{d/2-1}(\\kappa)
+        + (d/2 - 1)\\log(\\kappa/2),
+
+    so that :math:`C_d(0) = 1/|S^{d-1}|` (the uniform law) with no cancellation near ``kappa = 0``.
+
+    Parameters
+    ----------
+    d : int
+        Ambient dimension, ``d >= 2``.
+    kappa : float or ndarray
+        Concentration, ``kappa >= 0``.
+
+    Returns
+    -------
+    float or ndarray
+    """
+    d = check_int(d, "d", low=2)
+    if np.ndim(kappa) == 0:
+        check_real(kappa, "kappa", low=0.0)
+    nu = 0.5 * d - 1.0
+    out = -log_sphere_area(d) - log_iv_normalized(nu, kappa)
+    return out
