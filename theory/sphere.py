@@ -851,6 +851,17 @@ def _radial_samples(samples, k: int | None, name: str = "samples") -> tuple[np.n
     return np.sum(y * y, axis=1), y.shape[1]
 
 
+def _mc_log_ratio(d: int, k: int, N: int, seed, samples) -> np.ndarray:
+    """``L(|Y|^2) = log p_d/phi_k`` at samples ``Y`` of the projection (drawn when not given)."""
+    d, k = _check_dk(d, k)
+    if samples is None:
+        samples = sample_projection(N, d, k, seed)
+    s, _ = _radial_samples(samples, k)
+    if np.any(s >= d):
+        raise ValueError(f"samples must lie in the open ball of radius sqrt(d) = {math.sqrt(d):.6g}")
+    return _L_of_s(s, _consts(d, k))
+
+
 def mc_projection_tv(d: int, k: int, N: int = 100_000, seed=None, *, samples=None) -> MCEstimate:
     """Unbiased Monte Carlo estimate of the TV between ``sqrt(d)(U_1..U_k)`` and ``N(0, I_k)``.
 
@@ -874,13 +885,7 @@ def mc_projection_tv(d: int, k: int, N: int = 100_000, seed=None, *, samples=Non
     -------
     MCEstimate
     """
-    d, k = _check_dk(d, k)
-    if samples is None:
-        samples = sample_projection(N, d, k, seed)
-    s, _ = _radial_samples(samples, k)
-    if np.any(s >= d):
-        raise ValueError(f"samples must lie in the open ball of radius sqrt(d) = {math.sqrt(d):.6g}")
-    w = -np.expm1(-_L_of_s(s, _consts(d, k)))
+    w = -np.expm1(-_mc_log_ratio(d, k, N, seed, samples))
     w = np.maximum(w, 0.0)
     return MCEstimate(
         float(w.mean()), float(w.std(ddof=1) / math.sqrt(w.size)), int(w.size), "E_p[(1-g/p)_+]"
@@ -904,13 +909,7 @@ def mc_projection_kl(d: int, k: int, N: int = 100_000, seed=None, *, samples=Non
     -------
     MCEstimate
     """
-    d, k = _check_dk(d, k)
-    if samples is None:
-        samples = sample_projection(N, d, k, seed)
-    s, _ = _radial_samples(samples, k)
-    if np.any(s >= d):
-        raise ValueError(f"samples must lie in the open ball of radius sqrt(d) = {math.sqrt(d):.6g}")
-    L = _L_of_s(s, _consts(d, k))
+    L = _mc_log_ratio(d, k, N, seed, samples)
     return MCEstimate(float(L.mean()), float(L.std(ddof=1) / math.sqrt(L.size)), int(L.size), "E_p[log p/g]")
 
 
