@@ -14,7 +14,9 @@ __all__ = ["build_parser", "main"]
 
 
 def _repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
+    """The source checkout when running from one (editable install), else the working directory."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else Path.cwd()
 
 
 def _add_paper_checks(sub) -> None:
