@@ -259,33 +259,14 @@ def _add_regularised_route(sub) -> None:
 
 
 def _run_regularised_route(args) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     from theory._io import atomic_savefig, atomic_write_json
-    from theory.regularized import route_study, surrogate_threshold
+    from theory.regularized import plot_route, route_study
 
     rows = route_study(args.d, args.alpha, args.eta2, progress=not args.quiet)
     atomic_write_json(args.out, {"alpha": args.alpha, "eta2": args.eta2, "rows": rows})
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
-    kap = np.logspace(-2, 4, 81)
-    for r in rows:
-        st = surrogate_threshold(r["d"], args.alpha, kappas=kap)
-        ax[0].semilogx(kap, st.data["ratio"] / st.qc_local, label=f"d={r['d']}")
-    ax[0].axhline(1.0, color="k", lw=0.8)
-    ax[0].set_xlabel("kappa")
-    ax[0].set_ylabel("[Phi(vMF) - Phi(sigma)] / A^2 / q_c^loc")
-    ax[0].set_title(f"App. D surrogate on vMF (alpha={args.alpha:g})\na dip below 1 = first-order transition")
-    ax[0].legend(fontsize=7)
-    ds = [r["d"] for r in rows]
-    ax[1].semilogx(ds, [r["beta_star"] / r["beta0"] for r in rows], "s-")
-    ax[1].set_ylim(-0.05, 1.05)
-    ax[1].set_xlabel("d")
-    ax[1].set_ylabel("beta* / beta0")
-    ax[1].set_title(f"exact beta* on vMF / Theorem 1's beta0\n(alpha={args.alpha:g}, eta2={args.eta2:g})")
+    fig = plot_route(rows, args.alpha, args.eta2)
     fig_path = args.figure or args.out.with_suffix(".png")
     atomic_savefig(fig, fig_path)
     plt.close(fig)

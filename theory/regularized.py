@@ -64,6 +64,7 @@ __all__ = [
     "kl_scaled_chi",
     "lemma1_constant",
     "log_partition_gaussian",
+    "plot_route",
     "qc_local",
     "qc_symbolic",
     "reduced_objective_vmf",
@@ -832,3 +833,45 @@ def check_C2() -> ClaimResult:
         "eta2; the chain rule KL(rho||gamma) = KL(mu||sigma) + KL_radial separates the two.",
         data={"rows": rows},
     )
+
+
+def plot_route(rows: list[dict], alpha: float, eta2: float):
+    """Figure of :func:`route_study`: the App. D surrogate ratio on the vMF family, and beta*/beta0.
+
+    .. math::
+        \\kappa \\mapsto \\frac{\\Phi(\\mathrm{vMF}_\\kappa) - \\Phi(\\sigma)}{A_d(\\kappa)^2\\, q_c^{loc}}
+        \\quad\\text{(a dip below 1 = first-order transition)}, \\qquad d \\mapsto \\beta^*/\\beta_0.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Output of :func:`route_study`.
+    alpha, eta2 : float
+        The values ``rows`` were computed with (for the titles and the surrogate curves).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
+    kap = np.logspace(-2, 4, 81)
+    for r in rows:
+        st = surrogate_threshold(r["d"], alpha, kappas=kap)
+        ax[0].semilogx(kap, st.data["ratio"] / st.qc_local, label=f"d={r['d']}")
+    ax[0].axhline(1.0, color="k", lw=0.8)
+    ax[0].set_xlabel("kappa")
+    ax[0].set_ylabel("[Phi(vMF) - Phi(sigma)] / A^2 / q_c^loc")
+    ax[0].set_title(f"App. D surrogate on vMF (alpha={alpha:g})\na dip below 1 = first-order transition")
+    ax[0].legend(fontsize=7)
+    ds = [r["d"] for r in rows]
+    ax[1].semilogx(ds, [r["beta_star"] / r["beta0"] for r in rows], "s-")
+    ax[1].set_ylim(-0.05, 1.05)
+    ax[1].set_xlabel("d")
+    ax[1].set_ylabel("beta* / beta0")
+    ax[1].set_title(f"exact beta* on vMF / Theorem 1's beta0\n(alpha={alpha:g}, eta2={eta2:g})")
+    return fig
