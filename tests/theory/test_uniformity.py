@@ -357,10 +357,17 @@ def test_infonce_minus_log_n_converges_to_population_loss():
 
 @pytest.mark.claim("C1")
 def test_infonce_with_vmf_pairs_bias_shrinks_to_zero():
-    conv = infonce_convergence(6, 4.0, 8.0, Ns=(32, 512), n_rep=60, seed=2)
+    conv = infonce_convergence(6, 4.0, 8.0, Ns=(32, 64, 128, 256, 512), n_rep=200, seed=2)
     b1 = infonce_bias_first_order(6, 4.0, 8.0)
     # at N = 512 the bias is b1/512 up to O(N^-2) and noise
     assert abs(conv.bias[-1] - b1 / 512) <= 5 * conv.se[-1] + abs(b1) / 512**1.5
+    # that check alone cannot tell b1 from 0 (5 se > b1/512); the weighted fit bias = b1/N + b2/N^2
+    # over five N checks b1 to 5 standard errors of the fit (as in the v = u test above)
+    X = np.column_stack([1 / conv.N, 1 / conv.N**2]) / conv.se[:, None]
+    coef, *_ = np.linalg.lstsq(X, conv.bias / conv.se, rcond=None)
+    cov = np.linalg.inv(X.T @ X)
+    assert abs(coef[0] - b1) <= 5 * np.sqrt(cov[0, 0])
+    assert 5 * np.sqrt(cov[0, 0]) < abs(b1)  # the fit can fail: b1 = 0 lies outside the band
     assert abs(conv.bias[-1]) < abs(conv.bias[0])
     # with imperfect pairs the alignment term fluctuates: spread O(N^{-1/2})
     assert -0.7 < conv.spread_rate < -0.3
