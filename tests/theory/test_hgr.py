@@ -386,7 +386,7 @@ def test_ace_multivariate_tensorisation():
     best = P1 if hgr_discrete(P1).rho >= hgr_discrete(P2).rho else P2
     reps = [hgr_discrete(rng.multinomial(n, best.ravel()).reshape(best.shape)).rho for _ in range(200)]
     res = hgr_ace(np.column_stack([x1, x2]), np.column_stack([y1, y2]), seed=0, n_boot=0)
-    assert res.rho == pytest.approx(target, abs=5 * np.std(reps) + 0.005)
+    assert res.rho == pytest.approx(target, abs=5 * np.std(reps))
     assert len(res.x_transforms) == 2 and len(res.y_transforms) == 2
 
 
@@ -396,7 +396,6 @@ def test_ace_independence_gives_interval_at_zero():
     res = hgr_ace(rng.standard_normal(n), rng.standard_normal(n), seed=0, n_boot=30)
     assert res.ci_low == 0.0
     assert abs(res.rho) < 5 / math.sqrt(n)
-    assert res.rho_in_sample >= res.rho - 1e-12 or res.rho_in_sample > 0
 
 
 def test_ace_transforms_are_normalised_and_evaluable():
@@ -441,3 +440,27 @@ def test_ace_gaussian_study_over_seeds(rho):
     )
     assert np.mean(cover) >= 0.75  # nominal 0.95; 20 draws
     assert abs(errs.mean()) <= 5 * (1 - rho * rho) / math.sqrt(10_000) / math.sqrt(20) + 0.003
+
+
+def _exp_transform_ratio(lam, A, c2):
+    """Var E[e^{lam W}|X0] / Var e^{lam W} for W = A X0 + c N, X0 ~ Laplace(0, 1), computed from the
+    Laplace MGF M(t) = 1/(1 - t^2) and the Gaussian MGF (closed form, independent of the grid code)."""
+
+    def M(t):
+        return 1.0 / (1.0 - t * t)
+
+    num = math.exp(lam**2 * c2) * (M(2 * lam * A) - M(lam * A) ** 2)
+    den = math.exp(2 * lam**2 * c2) * M(2 * lam * A) - math.exp(lam**2 * c2) * M(lam * A) ** 2
+    return num / den
+
+
+@pytest.mark.parametrize("A", [0.5, 0.6, 0.8])
+def test_laplace_channel_respects_exponential_lower_bound(A):
+    # Any transform h gives rho_m^2 >= corr-ratio of h; exponential transforms near the edge of the Laplace
+    # MGF give a closed-form lower bound that a truncated grid misses (the optimum lives in the tails).
+    res = eta2_laplace_channel(A)
+    c2 = res.details["noise_sd"] ** 2
+    lam = 0.999 / (2 * A)
+    assert res.details["rho_W"] ** 2 >= _exp_transform_ratio(lam, A, c2)
+    assert res.details["eta2_no_jitter"] >= _exp_transform_ratio(lam, A, 1 - A * A)
+    assert res.eta2 >= res.eta2_low
