@@ -34,8 +34,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from theory._validation import check_int, check_real, make_rng
+from theory.alignment import alignment_bound
 from theory.claims import ClaimResult, Verdict
 from theory.special import log_sphere_area, log_vmf_norm
+from theory.sphere import sample_uniform
 from theory.uniformity import (
     kl_vmf_uniform,
     mean_resultant_length,
@@ -177,9 +179,7 @@ def gaussian_polar_sample(N: int, d: int, lam: float, seed=None) -> tuple[np.nda
     lam = check_real(lam, "lam", low=0.0, low_open=True)
     rng = make_rng(seed)
     r = np.sqrt(rng.chisquare(d, size=N) / (2.0 * lam))
-    u = rng.standard_normal((N, d))
-    u /= np.linalg.norm(u, axis=1, keepdims=True)
-    return r, u
+    return r, sample_uniform(N, d, rng)
 
 
 def kl_scaled_chi(d: int, lam_rho: float, lam: float) -> float:
@@ -318,8 +318,7 @@ def align_bound(m_norm, eta2: float):
     m = np.asarray(m_norm, dtype=np.float64)
     if np.any(m < 0) or np.any(m > 1) or not np.all(np.isfinite(m)):
         raise ValueError("m_norm must lie in [0, 1]")
-    out = eta2 + (1.0 - eta2) * m * m
-    return float(out) if out.ndim == 0 else out
+    return alignment_bound(eta2, m * m)
 
 
 def reduced_objective_vmf(

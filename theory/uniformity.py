@@ -32,6 +32,7 @@ from scipy import special as sp
 
 from theory._validation import as_matrix, as_vector, check_int, check_real, make_rng
 from theory.special import log_iv_normalized
+from theory.sphere import sample_uniform
 
 __all__ = [
     "DiscreteSearch",
@@ -453,8 +454,7 @@ def infonce_convergence(
     for n in tqdm(Ns, disable=not progress, desc="InfoNCE N"):
         vals = np.empty(n_rep)
         for r in range(n_rep):
-            u = rng.standard_normal((n, d))
-            u /= np.linalg.norm(u, axis=1, keepdims=True)
+            u = sample_uniform(n, d, rng)
             v = u.copy() if kappa_pair == np.inf else sample_vmf(n, u, kappa_pair, seed=rng)
             vals[r] = infonce_loss(u, v, alpha) - np.log(n)
         means.append(vals.mean())
@@ -861,7 +861,6 @@ def minimise_phi_discrete(
 def check_T1():
     """T1: Phi(mu) >= Phi(sigma) over random/structured/adversarial discrete measures and vMF laws."""
     from theory.claims import ClaimResult, Verdict
-    from theory.sphere import sample_uniform
 
     rng = np.random.default_rng(0)
     gaps_random = []
