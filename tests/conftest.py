@@ -31,7 +31,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):
-    from theory.claims import CLAIMS
+    from claims.registry import CLAIMS
 
     known = {c.id for c in CLAIMS}
     for item in items:

@@ -2,8 +2,6 @@
 
 numpy / scipy / sympy / POT only: this package never imports torch. Modules:
 
-- :mod:`theory.claims` — the claim registry (IDs P1, T1, ..., as in ``shared/paper.md``);
-- :mod:`theory.report` — generates ``paper_checks.md``;
 - :mod:`theory.sphere` — the unit sphere and the uniform law;
 - :mod:`theory.gaussianity` — Gaussianity diagnostics for embeddings.
 """

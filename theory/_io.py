@@ -1,4 +1,10 @@
-"""Atomic file writes (an interrupted run never leaves a half-written result)."""
+"""Atomic file writes (an interrupted run never leaves a half-written result) and the one JSON encoder.
+
+:func:`to_jsonable` is the project's single conversion of results to strict JSON: dataclasses (the
+frozen result objects of every package) become dicts, numpy scalars and arrays become Python numbers and
+lists, enums their values, and non-finite floats ``null`` (strict parsers reject ``NaN``/``Infinity``).
+:class:`ResultMixin` gives a result dataclass its ``to_dict()`` through it.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,13 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "ResultMixin",
     "atomic_savefig",
     "atomic_write_bytes",
     "atomic_write_json",
     "atomic_write_text",
     "load_matrix",
+    "to_jsonable",
 ]
 
 
@@ -43,21 +51,55 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _default(obj: Any):
-    import numpy as np
+def to_jsonable(obj: Any) -> Any:
+    """Convert a result to strict-JSON-ready Python objects.
 
-    if isinstance(obj, np.generic):
-        return obj.item()
+    Dataclasses become dicts of their fields (plus the names in a class attribute ``_json_extra``, for
+    derived properties), mappings and sequences are converted item by item, numpy scalars and arrays
+    become Python numbers and (nested) lists, enums their ``value``, paths strings, and every
+    non-finite float (NaN, +-inf) becomes ``None``: write the reason beside it where it matters.
+    """
+    import dataclasses
+    import enum
+    import math
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        for name in getattr(obj, "_json_extra", ()):
+            out[name] = to_jsonable(getattr(obj, name))
+        return out
+    if isinstance(obj, enum.Enum):
+        return to_jsonable(obj.value)
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in obj]
     if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if hasattr(obj, "value"):  # enums
-        return obj.value
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return to_jsonable(obj.item())
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, str | int | bool):
+        return obj
+    if hasattr(obj, "to_dict"):
+        return to_jsonable(obj.to_dict())
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
+class ResultMixin:
+    """``to_dict()`` for frozen result dataclasses, through the one encoder :func:`to_jsonable`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as strict-JSON-ready Python objects (arrays as lists, non-finite as ``None``)."""
+        return to_jsonable(self)
+
+
 def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
-    """Atomically write ``obj`` as indented JSON (numpy scalars and arrays are converted)."""
-    return atomic_write_text(path, json.dumps(obj, indent=2, default=_default) + "\n")
+    """Atomically write ``obj`` as strict, indented JSON (through :func:`to_jsonable`; no NaN/Infinity)."""
+    return atomic_write_text(path, json.dumps(to_jsonable(obj), indent=2, allow_nan=False) + "\n")
 
 
 def atomic_savefig(fig, path: str | os.PathLike, **kwargs) -> Path:

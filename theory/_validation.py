@@ -12,7 +12,11 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "as_int",
     "as_matrix",
+    "as_real",
+    "as_rng",
+    "as_unit_rows",
     "as_vector",
     "check_int",
     "check_real",
@@ -126,3 +130,33 @@ def make_rng(seed) -> np.random.Generator:
             raise ValueError(f"seed must be a non-negative integer; got {seed}")
         return np.random.default_rng(seed)
     raise TypeError(f"seed must be None, a non-negative int or a numpy Generator; got {seed!r}")
+
+
+# The names of ARCHITECTURE.md (``as_int`` / ``as_real`` / ``as_rng``); the ``check_*`` / ``make_rng``
+# spellings stay for the modules that use them.
+as_int = check_int
+as_real = check_real
+as_rng = make_rng
+
+UNIT_ATOL = 1e-5
+"""Tolerance on | ||x|| - 1 | for points said to lie on the unit sphere (float32 input passes)."""
+
+
+def as_unit_rows(x, name: str, *, min_rows: int = 1, atol: float = UNIT_ATOL) -> np.ndarray:
+    """Return ``x`` as a float64 array of shape ``(n, d)`` whose rows lie on the unit sphere.
+
+    The one place that validates points of :math:`S^{d-1}` (as geoopt's ``_check_point_on_manifold``):
+    a row whose norm differs from 1 by more than ``atol`` is an error naming the row; rows within
+    ``atol`` are returned renormalised to unit norm in float64.
+    """
+    arr = as_matrix(x, name, min_rows=min_rows, min_cols=1)
+    norms = np.linalg.norm(arr, axis=1)
+    bad = np.flatnonzero(np.abs(norms - 1.0) > atol)
+    if bad.size:
+        shown = ", ".join(str(i) for i in bad[:10]) + (", ..." if bad.size > 10 else "")
+        raise ValueError(
+            f"{name} must have unit-norm rows (points of the sphere, tolerance {atol:g}); "
+            f"{bad.size} row(s) are not (rows {shown}; first norm {norms[bad[0]]:.6g}). "
+            "Normalise them first (theory.sphere.project)."
+        )
+    return arr / norms[:, None]

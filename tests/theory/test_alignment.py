@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from theory.alignment import (
     alignment_bound,
     alignment_exact,
-    check_p1,
     estimate_alignment,
     estimate_mean_sq_norm,
     hgr_encoder,
@@ -181,9 +180,3 @@ def test_estimator_validation():
         alignment_exact([0.5, 0.5], [[0.5, 0.6], [0.5, 0.5]], np.eye(2))
     with pytest.raises(ValueError, match="one row per value"):
         alignment_exact([0.5, 0.5], [[0.5, 0.5], [0.5, 0.5]], np.eye(3))
-
-
-@pytest.mark.slow
-def test_check_p1_confirms():
-    res = check_p1()
-    assert res.verdict.value == "confirmed", res.measured

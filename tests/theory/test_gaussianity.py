@@ -17,13 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from theory.claims import Verdict
 from theory.gaussianity import (
     AD_CRITICAL_5,
     ad_pvalue,
     anderson_darling,
     calibrate_passes,
-    check_diag,
     dagostino_pearson,
     diagnose,
     multivariate_normality,
@@ -501,18 +499,3 @@ def test_argument_validation():
         null_pass_rates(100, method="exact")
     with pytest.raises(ValueError, match="n_pass"):
         calibrate_passes(5, 4, 0.95)
-
-
-# --------------------------------------------------------------------------- the claim's quick check
-def test_check_diag_finding():
-    res = check_diag()
-    a5 = res.data["n5000"]
-    # the measured null pass rate is ~95%, within 5 SE of the independent Stephens approximation
-    assert abs(a5["null_pass_ad"] - a5["null_pass_ad_stephens"]) <= 5 * a5["null_pass_ad_se"] + 1e-3
-    assert a5["null_pass_ad"] < 0.97 and a5["null_pass_dp"] < 0.97
-    # P(all 256 pass | independent) = p0^256, computed in log10
-    assert a5["log10_p_all_ad_pass_indep"] == pytest.approx(256 * math.log10(a5["null_pass_ad"]))
-    if a5["log10_p_all_ad_pass_indep"] < -3 and a5["replicates_all_ad_pass"] == 0:
-        assert res.verdict is Verdict.REFUTED
-    else:
-        assert res.verdict is Verdict.INCONCLUSIVE

@@ -105,7 +105,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.hgr.eta2_gmm_pairing",
             "theory.hgr.eta2_binary_pairing",
         ),
-        check="theory.alignment:check_p1",
+        check="claims.checks.alignment:check_P1",
     ),
     Claim(
         "T1",
@@ -123,7 +123,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.uniformity.phi_uniform_sympy_d3",
             "theory.special.log_iv",
         ),
-        check="theory.uniformity:check_T1",
+        check="claims.checks.uniformity:check_T1",
     ),
     Claim(
         "C1",
@@ -138,7 +138,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.uniformity.infonce_convergence",
             "theory.uniformity.infonce_bias_first_order",
         ),
-        check="theory.uniformity:check_C1",
+        check="claims.checks.uniformity:check_C1",
     ),
     Claim(
         "P2",
@@ -151,7 +151,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.sphere.mc_shell_tv",
             "theory.symbolic.shell_mixture_expansion",
         ),
-        check="theory.sphere:check_p2",
+        check="claims.checks.sphere:check_P2",
     ),
     Claim(
         "R",
@@ -164,7 +164,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.regularized.log_partition_gaussian",
             "theory.regularized.gaussian_kl",
         ),
-        check="theory.regularized:check_R",
+        check="claims.checks.regularized:check_R",
     ),
     Claim(
         "P3",
@@ -176,7 +176,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.regularized.kl_polar_vmf_chi",
             "theory.regularized.kl_scaled_chi",
         ),
-        check="theory.regularized:check_P3",
+        check="claims.checks.regularized:check_P3",
     ),
     Claim(
         "L1",
@@ -188,7 +188,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.uniformity.kl_vmf_uniform",
             "theory.uniformity.mean_resultant_length",
         ),
-        check="theory.regularized:check_L1",
+        check="claims.checks.regularized:check_L1",
     ),
     Claim(
         "T2",
@@ -203,7 +203,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.regularized.beta_threshold_vmf",
             "theory.regularized.align_bound",
         ),
-        check="theory.regularized:check_T2",
+        check="claims.checks.regularized:check_T2",
     ),
     Claim(
         "C2",
@@ -211,7 +211,7 @@ CLAIMS: tuple[Claim, ...] = (
         "B = R^d, beta >= beta0, Align(sigma) = eta2 => N(0, (2 lam)^{-1} I_d) is optimal.",
         "Corollary 2",
         code=("theory.regularized.kl_polar_vmf_chi", "theory.regularized.reduced_objective_vmf"),
-        check="theory.regularized:check_C2",
+        check="claims.checks.regularized:check_C2",
     ),
     Claim(
         "MP",
@@ -226,7 +226,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.sphere.mc_projection_tv",
             "theory.symbolic.moment_expr",
         ),
-        check="theory.sphere:check_mp",
+        check="claims.checks.sphere:check_MP",
     ),
     Claim(
         "R-d",
@@ -238,7 +238,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.symbolic.ratio_expansion",
             "theory.symbolic.tv_constant_expr",
         ),
-        check="theory.sphere:check_rate_d",
+        check="claims.checks.sphere:check_R_d",
     ),
     Claim(
         "R-N",
@@ -258,7 +258,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.regularized.qc_symbolic",
             "theory.regularized.surrogate_threshold",
         ),
-        check="theory.regularized:check_D",
+        check="claims.checks.regularized:check_D",
     ),
     Claim(
         "DIAG",
@@ -267,7 +267,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Gaussian embeddings (Tables 1-2 report 100% for Laplace and GMM).",
         "Sec. 5",
         code=("theory.gaussianity.diagnose", "theory.gaussianity.anderson_darling"),
-        check="theory.gaussianity:check_diag",
+        check="claims.checks.diagnostics:check_DIAG",
     ),
     _table(
         "Tab1-Laplace",

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from claims.registry import CLAIMS, Claim, ClaimResult, Verdict, run_check
 from theory._io import atomic_write_json, atomic_write_text
-from theory.claims import CLAIMS, Claim, ClaimResult, Verdict, run_check
 
 __all__ = ["claim_ids_in_markdown", "render_markdown", "scan_claim_tests", "write_paper_checks"]
 

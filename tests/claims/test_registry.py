@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from theory.claims import CLAIMS, ClaimResult, Verdict, get_claim, run_check
-from theory.report import claim_ids_in_markdown, render_markdown, scan_claim_tests
+from claims.registry import CLAIMS, ClaimResult, Verdict, get_claim, run_check
+from claims.report import claim_ids_in_markdown, render_markdown, scan_claim_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ def test_claim_ids_unique_and_paper_labels_present():
 def test_committed_paper_checks_lists_exactly_the_registry():
     text = (ROOT / "paper_checks.md").read_text(encoding="utf-8")
     assert claim_ids_in_markdown(text) == [c.id for c in CLAIMS], (
-        "paper_checks.md is stale: regenerate it with `python -m theory paper-checks`"
+        "paper_checks.md is stale: regenerate it with `python -m claims`"
     )
 
 
