@@ -21,16 +21,58 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CLAIMS", "Claim", "ClaimResult", "Verdict", "get_claim", "run_check"]
+__all__ = ["ALLOWED", "CLAIMS", "Claim", "ClaimResult", "Scope", "Verdict", "get_claim", "run_check"]
 
 
 class Verdict(enum.StrEnum):
-    """Outcome of a quick check."""
+    """Outcome of a quick check. The word must fit the check's :class:`Scope` (see :data:`ALLOWED`).
+
+    - ``confirmed``: the statement holds over the whole scope of the check (all measures, or Monte Carlo
+      at the stated sizes, within the stated tolerance);
+    - ``confirmed within family``: holds over a named parametric family only (e.g. von Mises-Fisher), so
+      nothing is shown about measures outside it;
+    - ``holds by definition``: an identity that is true by construction; the check guards the code;
+    - ``improbable under assumption``: the paper's number is statistically implausible under a named
+      assumption (which the paper may not make); not a refutation;
+    - ``refuted``: the statement is shown false (a counterexample or an exact value that contradicts it);
+    - ``inconclusive``: the check could not decide;
+    - ``not yet encoded``: no check exists.
+    """
 
     CONFIRMED = "confirmed"
+    CONFIRMED_IN_FAMILY = "confirmed within family"
+    BY_DEFINITION = "holds by definition"
+    IMPROBABLE = "improbable under assumption"
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
     NOT_ENCODED = "not yet encoded"
+
+
+class Scope(enum.StrEnum):
+    """What a check can show: the ground it covers."""
+
+    ALL_MEASURES = "exact, all measures"
+    EXACT = "exact at stated parameters"
+    FAMILY = "exact within a named family"
+    MONTE_CARLO = "Monte Carlo at stated sizes"
+    DEFINITION = "holds by definition"
+    STATISTICAL = "statistical implausibility under a named assumption"
+    TRAINING = "training runs at stated sizes"
+    NONE = "-"
+
+
+ALLOWED: dict[Scope, frozenset[Verdict]] = {
+    Scope.ALL_MEASURES: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.EXACT: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.FAMILY: frozenset({Verdict.CONFIRMED_IN_FAMILY, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.MONTE_CARLO: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.DEFINITION: frozenset({Verdict.BY_DEFINITION, Verdict.INCONCLUSIVE}),
+    Scope.STATISTICAL: frozenset({Verdict.IMPROBABLE, Verdict.INCONCLUSIVE}),
+    Scope.TRAINING: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.NONE: frozenset({Verdict.NOT_ENCODED, Verdict.INCONCLUSIVE}),
+}
+"""The verdict words each scope admits: "refuted" never under a statistical scope (an improbable number
+is not a false statement), "confirmed" never over a family only, an identity is "holds by definition"."""
 
 
 @dataclass
@@ -44,18 +86,38 @@ class ClaimResult:
     expected : str
         The paper's number or the exact/independent value the measurement is held against.
     verdict : Verdict
+        The outcome; must be one of ``ALLOWED[scope]``.
+    scope : Scope
+        The ground the check covers.
+    scope_detail : str
+        What exactly: the family's name, the Monte Carlo sizes, the assumption (shown beside the scope).
     note : str
         One sentence of interpretation (finding, caveat).
     data : dict
         Machine-readable numbers (written to the JSON report).
+    seconds : float
+        Wall time of the check (set by :func:`run_check`; JSON only, never in the markdown).
     """
 
     measured: str
     expected: str
     verdict: Verdict
+    scope: Scope = Scope.NONE
+    scope_detail: str = ""
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.verdict, Verdict):
+            raise TypeError(f"verdict must be a Verdict; got {self.verdict!r}")
+        if not isinstance(self.scope, Scope):
+            raise TypeError(f"scope must be a Scope; got {self.scope!r}")
+        if self.verdict not in ALLOWED[self.scope]:
+            allowed = ", ".join(sorted(v.value for v in ALLOWED[self.scope]))
+            raise ValueError(
+                f"verdict {self.verdict.value!r} does not fit scope {self.scope.value!r}; allowed: {allowed}"
+            )
 
 
 @dataclass(frozen=True)
@@ -318,7 +380,7 @@ def run_check(claim: Claim) -> ClaimResult:
     """Run the claim's quick check (timed); a claim without one is *not yet encoded*."""
     fn = claim.check_function()
     if fn is None:
-        return ClaimResult("-", "-", Verdict.NOT_ENCODED, note="no quick check yet")
+        return ClaimResult("-", "-", Verdict.NOT_ENCODED, scope=Scope.NONE, note="no quick check yet")
     t0 = time.perf_counter()
     res = fn()
     if not isinstance(res, ClaimResult):

@@ -70,6 +70,12 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip() or "-"
 
 
+def _scope_cell(r: ClaimResult) -> str:
+    if not r.scope_detail:
+        return _cell(r.scope.value)
+    return _cell(f"{r.scope.value}: {r.scope_detail}")
+
+
 def _tests_cell(tests: list[str]) -> str:
     if not tests:
         return "-"
@@ -100,15 +106,15 @@ def render_markdown(
         + ", ".join(f"{counts[v]} {v.value}" for v in Verdict)
         + ".",
         "",
-        "| ID | statement | paper | code | tests | measured | expected / paper | verdict | note |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| ID | statement | paper | code | tests | scope | measured | expected / paper | verdict | note |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in claims:
         r = results[c.id]
         code = "<br>".join(f"`{x}`" for x in c.code) or "-"
         lines.append(
             f"| **{c.id}** | {_cell(c.title + ': ' + c.statement)} | {_cell(c.where)} | {code} | "
-            f"{_tests_cell(tests.get(c.id, []))} | {_cell(r.measured)} | {_cell(r.expected)} | "
+            f"{_tests_cell(tests.get(c.id, []))} | {_scope_cell(r)} | {_cell(r.measured)} | {_cell(r.expected)} | "
             f"**{r.verdict.value}** | {_cell(r.note)} |"
         )
     lines.append("")
@@ -169,6 +175,8 @@ def write_paper_checks(
                     "measured": results[c.id].measured,
                     "expected": results[c.id].expected,
                     "verdict": results[c.id].verdict.value,
+                    "scope": results[c.id].scope.value,
+                    "scope_detail": results[c.id].scope_detail,
                     "note": results[c.id].note,
                     "data": results[c.id].data,
                     "seconds": results[c.id].seconds,

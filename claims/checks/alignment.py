@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from claims.registry import ClaimResult, Verdict
+from claims.registry import ClaimResult, Scope, Verdict
 from theory._validation import make_rng
 from theory.alignment import alignment_exact, hgr_encoder, max_alignment
 
@@ -59,7 +59,9 @@ def check_P1():
         hgr_eff.append(exh.efficiency)
     violation = min(min_slack_random, min_slack_opt) < -1e-10
     gauss_ok = abs(rho_gauss_grid**2 - A * A) < 1e-4
-    verdict = Verdict.REFUTED if violation else (Verdict.CONFIRMED if gauss_ok else Verdict.INCONCLUSIVE)
+    verdict = (
+        Verdict.REFUTED if violation else (Verdict.CONFIRMED_IN_FAMILY if gauss_ok else Verdict.INCONCLUSIVE)
+    )
     measured = (
         f"eta2: Gauss(A=0.6) grid {rho_gauss_grid**2:.4f}; Laplace+jitter(A=0.6) in "
         f"[{lap.eta2_low:.4f}, {lap.eta2:.4f}] (no jitter {lap.details['eta2_no_jitter']:.4f}; "
@@ -97,4 +99,14 @@ def check_P1():
         "centred_alignment_over_eta2": centred,
         "hgr_encoder_efficiency": hgr_eff,
     }
-    return ClaimResult(measured=measured, expected=expected, verdict=verdict, note=note, data=data)
+    return ClaimResult(
+        measured=measured,
+        expected=expected,
+        verdict=verdict,
+        scope=Scope.FAMILY,
+        scope_detail=(
+            "finite discrete channels and encoders (random, optimised, HGR-built); the Gaussian channel"
+        ),
+        note=note,
+        data=data,
+    )

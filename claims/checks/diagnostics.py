@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from claims.registry import ClaimResult, Verdict
+from claims.registry import ClaimResult, Scope, Verdict
 from theory.gaussianity import AD_CRITICAL_5, DP_ALPHA, _column_stats, ad_pvalue
 
 
@@ -107,5 +107,13 @@ def check_DIAG():
         f"{e9['ad_pass_count_sd']:.0f} vs binomial {e9['binomial_sd']:.1f}); 100% needs such strong "
         "correlation, far from isotropy. A rate near 95%, not 100%, is the signature of Gaussian coordinates."
     )
-    verdict = Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE
-    return ClaimResult(measured=measured, expected=expected, verdict=verdict, note=note, data=data)
+    verdict = Verdict.IMPROBABLE if refuted else Verdict.INCONCLUSIVE
+    return ClaimResult(
+        measured=measured,
+        expected=expected,
+        verdict=verdict,
+        scope=Scope.STATISTICAL,
+        scope_detail="independent exactly Gaussian coordinates, n = 5000 / 10000, d = 256",
+        note=note,
+        data=data,
+    )

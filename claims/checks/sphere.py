@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from claims.registry import ClaimResult, Verdict
+from claims.registry import ClaimResult, Scope, Verdict
 from theory.sphere import (
     chi_shell,
     diaconis_freedman_bound,
@@ -64,6 +64,8 @@ def check_MP():
         measured=measured,
         expected=expected,
         verdict=verdict,
+        scope=Scope.EXACT,
+        scope_detail="k = 1..3, d = 32..256 (exact TV by incomplete beta / chi^2 CDFs)",
         note=note,
         data={"d": list(ds), "by_k": table, "tv_1e6": big, "c_k": [tv_constant(k) for k in ks]},
     )
@@ -100,6 +102,8 @@ def check_R_d():
         measured="; ".join(parts_m),
         expected="O(1/d): slope -1, d*TV -> " + ", ".join(parts_e),
         verdict=Verdict.CONFIRMED if ok else Verdict.INCONCLUSIVE,
+        scope=Scope.EXACT,
+        scope_detail="k = 1..3, d up to 1e6 (exact TV)",
         note="The rate is exactly 1/d with the constant c_k = E[h_k(|Z|^2)_+] derived symbolically; "
         "the relative error d*TV/c_k - 1 shrinks ~10x per decade (an O(1/d) correction).",
         data={"d": list(ds), "by_k": data},
@@ -161,7 +165,9 @@ def check_P2():
     return ClaimResult(
         measured=measured,
         expected=expected,
-        verdict=Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        verdict=Verdict.CONFIRMED_IN_FAMILY if ok else Verdict.REFUTED,
+        scope=Scope.FAMILY,
+        scope_detail="chi and log-normal radial laws (thin shells), exact TV",
         note="Confirmed for thin shells, and sharpened: the radial spread enters as -Var(rho^2)/2 beside "
         "the sphere's 1/d (TV ~ c_k|1/d - Var(rho^2)/2|), so the Gaussian shell (Var = 2/d) is exactly "
         "N(0, r0^2 I) and a fixed spread leaves a non-vanishing TV: the thin-shell hypothesis is needed.",

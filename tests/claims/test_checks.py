@@ -24,6 +24,6 @@ def test_check_diag_finding():
     # P(all 256 pass | independent) = p0^256, computed in log10
     assert a5["log10_p_all_ad_pass_indep"] == pytest.approx(256 * math.log10(a5["null_pass_ad"]))
     if a5["log10_p_all_ad_pass_indep"] < -3 and a5["replicates_all_ad_pass"] == 0:
-        assert res.verdict is Verdict.REFUTED
+        assert res.verdict is Verdict.IMPROBABLE
     else:
         assert res.verdict is Verdict.INCONCLUSIVE
