@@ -114,7 +114,8 @@ def render_markdown(
         code = "<br>".join(f"`{x}`" for x in c.code) or "-"
         lines.append(
             f"| **{c.id}** | {_cell(c.title + ': ' + c.statement)} | {_cell(c.where)} | {code} | "
-            f"{_tests_cell(tests.get(c.id, []))} | {_scope_cell(r)} | {_cell(r.measured)} | {_cell(r.expected)} | "
+            f"{_tests_cell(tests.get(c.id, []))} | {_scope_cell(r)} | {_cell(r.measured)} | "
+            f"{_cell(r.expected)} | "
             f"**{r.verdict.value}** | {_cell(r.note)} |"
         )
     lines.append("")
