@@ -1,10 +1,25 @@
-"""Command line of :mod:`claims`: ``python -m claims`` runs every quick check and writes the report."""
+"""Command line of :mod:`claims`: ``python -m claims`` runs every quick check and writes the report.
+
+- no options: every check; writes ``paper_checks.md`` at the root of the checkout and
+  ``results/paper_checks.json`` (the committed report; a rerun on unchanged code is byte-identical);
+- ``--only ID ...``: runs those checks and prints their rows; it writes nothing unless ``--out`` is given
+  (then a report of those rows alone, with its JSON beside it), so iterating on one claim never touches
+  the committed report;
+- ``--out FILE``: the markdown goes there, and the JSON beside it (``FILE`` with ``.json``) unless
+  ``--json`` says otherwise;
+- ``--list``: the claim IDs and titles.
+
+The tests column is always read from the checkout's ``tests/`` folder, wherever the report is written.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from theory import __version__
+from theory._cli import Formatter, OneLineParser, run
+from theory._io import refuse_overwrite
 
 __all__ = ["build_parser", "main"]
 
@@ -15,44 +30,79 @@ def _repo_root() -> Path:
     return root if (root / "pyproject.toml").is_file() else Path.cwd()
 
 
+DEFAULT_OUT = _repo_root() / "paper_checks.md"
+DEFAULT_JSON = _repo_root() / "results" / "paper_checks.json"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    """The parser of ``python -m claims``."""
+    p = OneLineParser(
         prog="python -m claims",
-        description="Run the quick check of every claim of the registry and write paper_checks.md "
-        "(one row per statement of arXiv 2602.24012) and its JSON twin.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Run the quick check of every claim of the registry and write paper_checks.md (one "
+        "row per statement of arXiv 2602.24012: statement, code, tests, scope, our number beside the "
+        "paper's, verdict) and its JSON twin.",
+        formatter_class=Formatter,
     )
-    p.add_argument("--out", type=Path, default=_repo_root() / "paper_checks.md", help="markdown file")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument(
-        "--json", type=Path, default=_repo_root() / "results" / "paper_checks.json", help="JSON file"
+        "--out", type=Path, default=None, help=f"markdown file (default: {DEFAULT_OUT.name} at the root)"
     )
-    p.add_argument("--only", nargs="+", metavar="ID", help="run only these claims (for iteration)")
+    p.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        help="JSON file (default: results/paper_checks.json, or beside --out when --out is given)",
+    )
+    p.add_argument(
+        "--only", nargs="+", metavar="ID", help="run only these claims; writes nothing without --out"
+    )
     p.add_argument("--list", action="store_true", help="list the claim IDs and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_run, command=None)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    from claims.registry import CLAIMS
-    from claims.report import write_paper_checks
-
-    args = build_parser().parse_args(argv)
-    if args.list:
-        for c in CLAIMS:
-            print(f"{c.id:<18} {c.title}")
-        return 0
-    if args.only:
-        known = {c.id for c in CLAIMS}
-        unknown = [i for i in args.only if i not in known]
-        if unknown:
-            print(
-                f"python -m claims: --only: unknown claim(s) {unknown}; known: {sorted(known)}",
-                file=sys.stderr,
-            )
-            return 2
-    results = write_paper_checks(args.out, json_out=args.json, only=args.only, progress=not args.quiet)
+def _print_rows(results) -> None:
     width = max(len(k) for k in results)
     for cid, r in results.items():
-        print(f"{cid:<{width}}  {r.verdict.value:<16} {r.seconds:6.1f}s  {r.measured[:90]}")
-    print(f"wrote {args.out} and {args.json}")
+        print(f"{cid:<{width}}  {r.verdict.value:<28} {r.seconds:6.1f}s  {r.measured[:100]}")
+
+
+def _run(args) -> int:
+    from claims.registry import CLAIMS, get_claim
+    from claims.report import run_checks, write_report
+
+    if args.list:
+        for c in CLAIMS:
+            print(f"{c.id:<16} {c.title}")
+        return 0
+    if args.only:
+        for cid in args.only:
+            get_claim(cid)  # KeyError naming the known IDs -> one line, exit 2
+    if args.only and args.out is None:
+        if args.json is not None:
+            raise ValueError("--json with --only needs --out (iterating never touches the committed report)")
+        _print_rows(run_checks(args.only, progress=not args.quiet))
+        print("(--only without --out: nothing written)")
+        return 0
+    out = args.out if args.out is not None else DEFAULT_OUT
+    json_out = (
+        args.json
+        if args.json is not None
+        else (DEFAULT_JSON if args.out is None else out.with_suffix(".json"))
+    )
+    if out.suffix.lower() != ".md":
+        raise ValueError(f"--out must be a .md file; got {out}")
+    if json_out.suffix.lower() != ".json":
+        raise ValueError(f"--json must be a .json file; got {json_out}")
+    refuse_overwrite(json_out, [out], what="--json")
+    results = run_checks(args.only, progress=not args.quiet)
+    write_report(results, out, json_out=json_out, tests_dir=_repo_root() / "tests")
+    _print_rows(results)
+    print(f"wrote {out} and {json_out}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m claims``; returns the exit status (2 on bad input, with one line on stderr)."""
+    return run(build_parser(), argv)

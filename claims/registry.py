@@ -1,13 +1,15 @@
 """The claim registry: every statement of the paper, what encodes it, and its quick check.
 
-Each :class:`Claim` has an ID (the labels of ``shared/paper.md``), the statement, where it stands in the
-paper, the public functions that encode it and, once encoded, a *quick check*: a function
-``check() -> ClaimResult`` (named by a ``"module:function"`` string) that measures the number(s) the
-statement predicts and compares them with an independent expected value or with the paper's number.
+Each :class:`Claim` has an ID (our labels of the paper's statements: P1, T1, C1, ...), the statement,
+where it stands in the paper, the public functions that encode it and, once encoded, a *quick check*:
+a function ``check() -> ClaimResult`` (named by a ``"module:function"`` string) that measures the
+number(s) the statement predicts and compares them with an independent expected value or with the
+paper's number. Each result carries a :class:`Scope` (what the check can show) and a :class:`Verdict`
+whose word must fit it (:data:`ALLOWED`).
 
-``python -m theory paper-checks`` runs every quick check and writes ``paper_checks.md`` (see
-:mod:`theory.report`). Tests are tied to claims with the ``@pytest.mark.claim("ID", ...)`` marker; the
-report lists them by scanning ``tests/``.
+``python -m claims`` runs every quick check and writes ``paper_checks.md`` (see :mod:`claims.report`).
+Tests are tied to claims with the ``@pytest.mark.claim("ID", ...)`` marker; the report lists them by
+scanning ``tests/``.
 
 A claim whose ``check`` is ``None`` is reported, honestly, as *not yet encoded*.
 """
@@ -95,6 +97,8 @@ class ClaimResult:
         One sentence of interpretation (finding, caveat).
     data : dict
         Machine-readable numbers (written to the JSON report).
+    figures : tuple of str
+        Committed figures (paths relative to the repository root) that the report embeds below the table.
     seconds : float
         Wall time of the check (set by :func:`run_check`; JSON only, never in the markdown).
     """
@@ -106,6 +110,7 @@ class ClaimResult:
     scope_detail: str = ""
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    figures: tuple[str, ...] = ()
     seconds: float = 0.0
 
     def __post_init__(self) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_text",
     "load_matrix",
+    "refuse_overwrite",
     "to_jsonable",
 ]
 
@@ -32,18 +33,45 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a directory; give a file name")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp creates 0600; give the file the mode a plain open() would (0666 less the umask)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def refuse_overwrite(out: str | os.PathLike, inputs, *, what: str = "output") -> None:
+    """Raise ``ValueError`` if ``out`` is the same file as any of ``inputs`` (a command never writes over
+    one of its inputs). Paths are compared after resolving links; missing files compare by path."""
+    out_p = Path(out)
+    for inp in inputs:
+        if inp is None:
+            continue
+        inp_p = Path(inp)
+        same = False
+        try:
+            same = out_p.exists() and inp_p.exists() and os.path.samefile(out_p, inp_p)
+        except OSError:
+            same = False
+        if same or out_p.resolve() == inp_p.resolve():
+            raise ValueError(f"{what} {out_p} is an input of this command; refusing to write over it")
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -170,8 +198,12 @@ def load_matrix(path, *, key: str | None = None) -> np.ndarray:
     except (OSError, EOFError) as exc:
         raise ValueError(f"cannot read {path.name}: {exc}") from exc
     except ValueError as exc:
-        if "allow_pickle" in str(exc):
+        if "allow_pickle" in str(exc) and suffix in (".npy", ".npz") and _npy_is_object(path, key):
             raise ValueError(f"{path.name} holds an object array; save a numeric array instead") from exc
+        if "allow_pickle" in str(exc) or "header" in str(exc).lower() or "magic" in str(exc).lower():
+            raise ValueError(
+                f"{path.name} is not a readable {suffix} file (corrupt or truncated?): {exc}"
+            ) from exc
         raise
     if arr.ndim != 2:
         hint = " (reshape a single coordinate to (n, 1))" if arr.ndim == 1 else ""
@@ -179,7 +211,42 @@ def load_matrix(path, *, key: str | None = None) -> np.ndarray:
     return arr
 
 
+def _npy_is_object(path: Path, key: str | None) -> bool:
+    """True if the (first) array of a well-formed .npy/.npz header has an object dtype."""
+    import zipfile
+
+    from numpy.lib import format as npf
+
+    try:
+        if path.suffix.lower() == ".npy":
+            with open(path, "rb") as fh:
+                version = npf.read_magic(fh)
+                _, _, dtype = npf._read_array_header(fh, version)
+            return dtype.hasobject
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.endswith(".npy")]
+            name = f"{key}.npy" if key is not None else (names[0] if names else None)
+            if name is None:
+                return False
+            with zf.open(name) as fh:
+                version = npf.read_magic(fh)
+                _, _, dtype = npf._read_array_header(fh, version)
+            return dtype.hasobject
+    except Exception:  # any failure means: not a well-formed object array
+        return False
+
+
 def _load_csv(path: Path) -> np.ndarray:
+    """Read a numeric CSV; say what was guessed, refuse what cannot be read unambiguously.
+
+    - a first line with a non-numeric field is a header only if *every* field of it is non-numeric (or
+      empty, as pandas writes above an index); a first line mixing numbers and words is refused;
+    - a leading column that is exactly ``0, 1, 2, ...`` (a pandas index) under an empty or ``Unnamed``
+      header field is dropped, with a ``UserWarning`` saying so;
+    - every row must have the same number of fields, every field must be a number.
+    """
+    import warnings
+
     with open(path, newline="", encoding="utf-8") as fh:
         text = fh.read()
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -188,8 +255,16 @@ def _load_csv(path: Path) -> np.ndarray:
     first = lines[0]
     delim = next((c for c in (",", ";", "\t") if c in first), None)
     rows = list(csv.reader(lines, delimiter=delim)) if delim else [ln.split() for ln in lines]
-    if rows and not all(_is_number(c.strip()) for c in rows[0]):
-        rows = rows[1:]  # header
+    header = None
+    numeric = [_is_number(c.strip()) for c in rows[0]]
+    if not all(numeric):
+        if any(numeric):
+            bad = [c for c, ok in zip(rows[0], numeric, strict=True) if not ok]
+            raise ValueError(
+                f"{path.name}: the first line mixes numbers and text ({bad[:3]}); it is neither a header "
+                "nor a data row: fix or remove it"
+            )
+        header, rows = rows[0], rows[1:]
     if not rows:
         raise ValueError(f"{path.name} has a header but no data rows")
     width = len(rows[0])
@@ -197,6 +272,19 @@ def _load_csv(path: Path) -> np.ndarray:
         if len(row) != width:
             raise ValueError(f"{path.name}: data row {i + 1} has {len(row)} fields, expected {width}")
     try:
-        return np.array([[float(c) for c in row] for row in rows], dtype=np.float64)
+        arr = np.array([[float(c) for c in row] for row in rows], dtype=np.float64)
     except ValueError as exc:
         raise ValueError(f"{path.name} has a non-numeric entry: {exc}") from exc
+    if header is not None and width >= 2:
+        h0 = header[0].strip()
+        if (h0 == "" or h0.lower().startswith("unnamed")) and np.array_equal(
+            arr[:, 0], np.arange(arr.shape[0], dtype=np.float64)
+        ):
+            warnings.warn(
+                f"{path.name}: the first column (empty header, values 0..{arr.shape[0] - 1}) is a row "
+                "index (as pandas writes); it was dropped",
+                UserWarning,
+                stacklevel=3,
+            )
+            arr = arr[:, 1:]
+    return arr

@@ -1,16 +1,21 @@
 """Command line of :mod:`theory`: ``python -m theory <command> ...``.
 
-Each command is a ``_add_<name>(subparsers)`` function that registers its parser and sets
-``func`` to the function that runs it; :func:`main` dispatches.
+The commands are listed in :data:`COMMANDS`; each ``_add_<name>(subparsers, formatter)`` registers its
+parser and sets ``func`` to the function that runs it. :func:`theory._cli.run` dispatches and gives every
+command the same error path: bad input is one line on stderr and exit status 2, never a traceback.
+The claim report moved to ``python -m claims``.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+import math
 from pathlib import Path
 
-__all__ = ["build_parser", "main"]
+from theory import __version__
+from theory._cli import build, run
+
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 
 def _repo_root() -> Path:
@@ -19,9 +24,10 @@ def _repo_root() -> Path:
     return root if (root / "pyproject.toml").is_file() else Path.cwd()
 
 
-def _add_diagnose(sub) -> None:
+def _add_diagnose(sub, formatter) -> None:
     p = sub.add_parser(
         "diagnose",
+        formatter_class=formatter,
         help="Gaussianity diagnostics of an embedding matrix (.npy, .npz, .csv)",
         description="The paper's per-coordinate Gaussianity diagnostics (CV, Anderson-Darling, "
         "D'Agostino-Pearson; Sec. 5) of an (n, d) embedding matrix, calibrated against exact "
@@ -45,14 +51,16 @@ def _add_diagnose(sub) -> None:
 
 
 def _run_diagnose(args) -> int:
-    from theory._io import atomic_write_json
+    from theory._io import atomic_write_json, refuse_overwrite
     from theory.gaussianity import diagnose, load_embeddings
 
+    if args.projections < 0:
+        raise ValueError(f"--projections must be >= 0; got {args.projections}")
+    if args.seed < 0:
+        raise ValueError(f"--seed must be >= 0; got {args.seed}")
+    if args.json is not None:
+        refuse_overwrite(args.json, [args.file], what="--json")
     try:
-        if args.projections < 0:
-            raise ValueError(f"--projections must be >= 0; got {args.projections}")
-        if args.seed < 0:
-            raise ValueError(f"--seed must be >= 0; got {args.seed}")
         Z = load_embeddings(args.file, key=args.key)
         res = diagnose(
             Z,
@@ -63,11 +71,8 @@ def _run_diagnose(args) -> int:
             null=args.null,
         )
     except (OSError, ValueError, TypeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if args.file.name not in msg:
-            msg = f"{args.file}: {msg}"
-        print(f"python -m theory diagnose: error: {msg}", file=sys.stderr)
-        return 2
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(msg if str(args.file.name) in msg else f"{args.file}: {msg}") from exc
     print(f"{args.file}" + (f" [{args.key}]" if args.key else ""))
     print(res.table())
     if args.json is not None:
@@ -79,9 +84,10 @@ def _run_diagnose(args) -> int:
     return 0
 
 
-def _add_figure_tv(sub) -> None:
+def _add_figure_tv(sub, formatter) -> None:
     p = sub.add_parser(
         "figure-tv",
+        formatter_class=formatter,
         help="exact TV of sqrt(d)(U_1..U_k) to N(0, I_k) vs d, with the Diaconis-Freedman bound",
         description="Exact total variation between sqrt(d)(U_1..U_k), U uniform on S^{d-1}, and N(0, I_k) "
         "vs d (log-log) for several k, the Diaconis-Freedman bound 2(k+3)/(d-k-3), the asymptote c_k/d "
@@ -109,20 +115,16 @@ def _run_figure_tv(args) -> int:
     from theory._io import atomic_savefig, atomic_write_json, atomic_write_text
     from theory.sphere import plot_tv_vs_d, tv_vs_d_table
 
-    try:
-        if args.out.suffix.lower() != ".png":
-            raise ValueError(f"--out must be a .png file; got {args.out}")
-        if not 8 <= args.d_max <= 1e9:
-            raise ValueError(f"--d-max must be in [8, 1e9]; got {args.d_max}")
-        if args.mc_n < 2 or args.seed < 0:
-            raise ValueError("--mc-n must be >= 2 and --seed >= 0")
-        d_values = np.unique(np.geomspace(8, args.d_max, 60).astype(np.int64))
-        table = tv_vs_d_table(
-            d_values, args.k, mc_d=args.mc_d, N=args.mc_n, seed=args.seed, progress=not args.quiet
-        )
-    except (ValueError, TypeError) as exc:
-        print(f"python -m theory figure-tv: error: {exc}", file=sys.stderr)
-        return 2
+    if args.out.suffix.lower() != ".png":
+        raise ValueError(f"--out must be a .png file; got {args.out}")
+    if not 8 <= args.d_max <= 1e9:
+        raise ValueError(f"--d-max must be in [8, 1e9]; got {args.d_max}")
+    if args.mc_n < 2 or args.seed < 0:
+        raise ValueError("--mc-n must be >= 2 and --seed >= 0")
+    d_values = np.unique(np.geomspace(8, args.d_max, 60).astype(np.int64))
+    table = tv_vs_d_table(
+        d_values, args.k, mc_d=args.mc_d, N=args.mc_n, seed=args.seed, progress=not args.quiet
+    )
     fig = plot_tv_vs_d(table)
     atomic_savefig(fig, args.out)
     buf = io.StringIO()
@@ -141,9 +143,10 @@ def _run_figure_tv(args) -> int:
     return 0
 
 
-def _add_hgr(sub) -> None:
+def _add_hgr(sub, formatter) -> None:
     p = sub.add_parser(
         "hgr",
+        formatter_class=formatter,
         help="HGR maximal correlation of a probability table or of paired samples (.npy, .npz, .csv)",
         description="HGR maximal correlation rho_m (eta^2 = rho_m^2 of Prop. 1). A table (n_x, n_y) of "
         "probabilities: exact value (theory.hgr.hgr_discrete). Samples (n, p + q) with --x-cols/--y-cols: "
@@ -163,49 +166,56 @@ def _add_hgr(sub) -> None:
 def _run_hgr(args) -> int:
     import numpy as np
 
-    from theory._io import atomic_write_json, load_matrix
+    from theory._io import atomic_write_json, load_matrix, refuse_overwrite
     from theory.hgr import hgr_ace, hgr_discrete
 
+    if args.json is not None:
+        refuse_overwrite(args.json, [args.file], what="--json")
+    if args.n_boot < 0:
+        raise ValueError(f"--n-boot must be >= 0; got {args.n_boot}")
     try:
         M = load_matrix(args.file, key=args.key)
-        if args.samples:
-            M = np.asarray(M, dtype=np.float64)
-            for j in [*args.x_cols, *args.y_cols]:
-                if not 0 <= j < M.shape[1]:
-                    raise ValueError(f"column {j} out of range for a matrix with {M.shape[1]} columns")
-            res = hgr_ace(M[:, args.x_cols], M[:, args.y_cols], seed=args.seed, n_boot=args.n_boot)
-            out = {
-                "method": "ace",
-                "rho": res.rho,
-                "eta2": res.rho**2,
-                "ci": [res.ci_low, res.ci_high],
-                "se": res.se,
-                "rho_in_sample": res.rho_in_sample,
-                "n": int(M.shape[0]),
-                "n_iter": res.n_iter,
-                "converged": res.converged,
-            }
-            print(
-                f"{args.file}: rho_m = {res.rho:.4f} (95% CI [{res.ci_low:.4f}, {res.ci_high:.4f}], "
-                f"in-sample {res.rho_in_sample:.4f}), eta2 = {res.rho**2:.4f}, n = {M.shape[0]}"
-            )
-        else:
-            res = hgr_discrete(M)
-            out = {"method": "exact", "rho": res.rho, "eta2": res.eta2, "f": res.f, "g": res.g}
-            print(f"{args.file}: rho_m = {res.rho:.6f}, eta2 = {res.eta2:.6f} (exact, table {M.shape})")
-    except (OSError, ValueError, TypeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"python -m theory hgr: error: {args.file}: {msg}", file=sys.stderr)
-        return 2
+    except (OSError, ValueError) as exc:
+        msg = str(exc).strip().splitlines()[0]
+        raise ValueError(msg if args.file.name in msg else f"{args.file}: {msg}") from exc
+    if args.samples:
+        M = np.asarray(M, dtype=np.float64)
+        for j in [*args.x_cols, *args.y_cols]:
+            if not 0 <= j < M.shape[1]:
+                raise ValueError(f"column {j} out of range for a matrix with {M.shape[1]} columns")
+        res = hgr_ace(M[:, args.x_cols], M[:, args.y_cols], seed=args.seed, n_boot=args.n_boot)
+        has_ci = args.n_boot > 0 and math.isfinite(res.ci_low) and math.isfinite(res.ci_high)
+        out = {
+            "method": "ace",
+            "rho": res.rho,
+            "eta2": res.rho**2,
+            "ci": [res.ci_low, res.ci_high] if has_ci else None,
+            "ci_note": None if has_ci else "no interval (--n-boot 0)",
+            "se": res.se if has_ci else None,
+            "rho_in_sample": res.rho_in_sample,
+            "n": int(M.shape[0]),
+            "n_iter": res.n_iter,
+            "converged": res.converged,
+        }
+        ci = f"95% CI [{res.ci_low:.4f}, {res.ci_high:.4f}]" if has_ci else "no interval: --n-boot 0"
+        print(
+            f"{args.file}: rho_m = {res.rho:.4f} ({ci}, in-sample {res.rho_in_sample:.4f}), "
+            f"eta2 = {res.rho**2:.4f}, n = {M.shape[0]}"
+        )
+    else:
+        res = hgr_discrete(M)
+        out = {"method": "exact", "rho": res.rho, "eta2": res.eta2, "f": res.f, "g": res.g}
+        print(f"{args.file}: rho_m = {res.rho:.6f}, eta2 = {res.eta2:.6f} (exact, table {M.shape})")
     if args.json is not None:
         atomic_write_json(args.json, {"file": str(args.file), **out})
         print(f"wrote {args.json}")
     return 0
 
 
-def _add_regularised_route(sub) -> None:
+def _add_regularised_route(sub, formatter) -> None:
     p = sub.add_parser(
         "regularised-route",
+        formatter_class=formatter,
         help="Lemma 1 constant, Theorem 1 thresholds and App. D q_c on the vMF family",
         description="For each dimension d: the best Lemma 1 constant C(d), beta0 = alpha(1-eta2)/(C(d-1)), "
         "the exact threshold beta* on the vMF family, and the surrogate thresholds q_c (local, from the "
@@ -223,17 +233,23 @@ def _add_regularised_route(sub) -> None:
 
 
 def _run_regularised_route(args) -> int:
-    import matplotlib.pyplot as plt
-
     from theory._io import atomic_savefig, atomic_write_json
     from theory.regularized import plot_route, route_study
 
+    bad_d = [d for d in args.d if d < 2]
+    if bad_d:
+        raise ValueError(f"--d must be integers >= 2 (the sphere S^(d-1)); got {bad_d}")
+    if not (math.isfinite(args.alpha) and args.alpha > 0):
+        raise ValueError(f"--alpha must be a finite number > 0 (alpha = 1/tau); got {args.alpha}")
+    if not (math.isfinite(args.eta2) and 0.0 <= args.eta2 <= 1.0):
+        raise ValueError(f"--eta2 must be in [0, 1]; got {args.eta2}")
+    if args.out.suffix.lower() != ".json":
+        raise ValueError(f"--out must be a .json file; got {args.out}")
     rows = route_study(args.d, args.alpha, args.eta2, progress=not args.quiet)
     atomic_write_json(args.out, {"alpha": args.alpha, "eta2": args.eta2, "rows": rows})
     fig = plot_route(rows, args.alpha, args.eta2)
     fig_path = args.figure or args.out.with_suffix(".png")
     atomic_savefig(fig, fig_path)
-    plt.close(fig)
     print(
         f"{'d':>6} {'C(d)':>9} {'beta0':>9} {'beta*':>9} {'q':>8} {'qc_loc':>9} {'qc_glob':>9}  first-order"
     )
@@ -246,27 +262,32 @@ def _run_regularised_route(args) -> int:
     return 0
 
 
+COMMANDS = (
+    ("diagnose", _add_diagnose),
+    ("figure-tv", _add_figure_tv),
+    ("hgr", _add_hgr),
+    ("regularised-route", _add_regularised_route),
+)
+"""The commands of ``python -m theory``, in the order ``--help`` lists them."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command."""
-    parser = argparse.ArgumentParser(
-        prog="python -m theory",
-        description="Checkable statements of 'InfoNCE Induces Gaussian Distribution' (ICLR 2026).",
+    """The argument parser with every command of :data:`COMMANDS`."""
+    return build(
+        "python -m theory",
+        "Checkable statements of 'InfoNCE Induces Gaussian Distribution' (Betser et al., ICLR 2026, "
+        "arXiv 2602.24012). The claim report is `python -m claims`.",
+        COMMANDS,
+        version=__version__,
     )
-    sub = parser.add_subparsers(dest="command", metavar="command")
-    for name, obj in sorted(globals().items()):
-        if name.startswith("_add_") and callable(obj):
-            obj(sub)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
-    return int(args.func(args) or 0)
+    """Run ``python -m theory``; returns the exit status (2 on bad input, with one line on stderr)."""
+    return run(build_parser(), argv)
 
 
 if __name__ == "__main__":  # pragma: no cover
+    import sys
+
     sys.exit(main())
