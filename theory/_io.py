@@ -217,21 +217,22 @@ def _npy_is_object(path: Path, key: str | None) -> bool:
 
     from numpy.lib import format as npf
 
+    def header_dtype(fh):
+        version = npf.read_magic(fh)
+        read = npf.read_array_header_1_0 if version == (1, 0) else npf.read_array_header_2_0
+        return read(fh)[2]
+
     try:
         if path.suffix.lower() == ".npy":
             with open(path, "rb") as fh:
-                version = npf.read_magic(fh)
-                _, _, dtype = npf._read_array_header(fh, version)
-            return dtype.hasobject
+                return header_dtype(fh).hasobject
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n.endswith(".npy")]
             name = f"{key}.npy" if key is not None else (names[0] if names else None)
             if name is None:
                 return False
             with zf.open(name) as fh:
-                version = npf.read_magic(fh)
-                _, _, dtype = npf._read_array_header(fh, version)
-            return dtype.hasobject
+                return header_dtype(fh).hasobject
     except Exception:  # any failure means: not a well-formed object array
         return False
 
