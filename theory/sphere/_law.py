@@ -42,9 +42,10 @@ def projection_logpdf(x, d: int, k: int | None = None, *, scaled: bool = True) -
 
     .. math::
         p(x) = \\frac{\\Gamma(d/2)}{\\pi^{k/2}\\,\\Gamma((d-k)/2)}\\,(1 - |x|^2)^{(d-k-2)/2},
-        \\qquad |x| < 1 \\quad\\text{(Lemma 3; paper.md, fact for exact checks)},
+        \\qquad |x| < 1,
 
-    and ``p_{sqrt(d) X}(y) = d^{-k/2} p(y / sqrt(d))``.
+    and ``p_{sqrt(d) X}(y) = d^{-k/2} p(y / sqrt(d))``: the classical finite-d law behind Lemma 3
+    (Maxwell-Poincare) of the paper (arXiv 2602.24012), which states its limit ``N(0, I_k)``.
 
     Parameters
     ----------
