@@ -10,8 +10,7 @@ import numpy as np
 from scipy import special, stats
 
 from theory._io import ResultMixin
-from theory._validation import as_matrix, as_vector
-from theory.sphere._numerics import _check_dk, _consts, _crossings, _L_of_s
+from theory.sphere._numerics import _check_dk, _consts, _crossings, _L_of_s, _matrix, _vector
 
 
 def projection_radius_law(d: int, k: int):
@@ -62,7 +61,9 @@ def projection_logpdf(x, d: int, k: int | None = None, *, scaled: bool = True) -
     -------
     ndarray, shape (n,)
     """
-    x = as_matrix(x, "x")
+    x = _matrix(x, "x")
+    if not isinstance(scaled, bool | np.bool_):
+        raise TypeError(f"scaled must be a bool; got {type(scaled).__name__} {scaled!r}")
     if k is None:
         k = x.shape[1]
     d, k = _check_dk(d, k)
@@ -119,7 +120,7 @@ def projection_cdf_1d(y, d: int) -> np.ndarray:
     -------
     ndarray, shape (n,)
     """
-    y = as_vector(y, "y")
+    y = _vector(y, "y")
     d, _ = _check_dk(d, 1)
     t = np.minimum(y * y / d, 1.0)
     half = 0.5 * special.betainc(0.5, (d - 1) / 2.0, t)
@@ -148,7 +149,7 @@ def log_density_ratio(s, d: int, k: int) -> np.ndarray:
     ndarray, shape (n,)
         ``-inf`` where ``s >= d`` (outside the support of the projection).
     """
-    s = as_vector(s, "s")
+    s = _vector(s, "s")
     if np.any(s < 0):
         raise ValueError("s must hold squared radii >= 0")
     d, k = _check_dk(d, k)

@@ -10,11 +10,11 @@ import numpy as np
 from scipy import stats
 
 from theory._io import ResultMixin
-from theory._validation import as_matrix, check_int, check_real
+from theory._validation import check_int, check_real
 from theory.sphere._compat import renamed_kwargs
 from theory.sphere._exact import projection_ks
 from theory.sphere._law import projection_cdf_1d
-from theory.sphere._numerics import _check_dk, _consts, _L_of_s
+from theory.sphere._numerics import _check_dk, _consts, _L_of_s, _matrix
 from theory.sphere._sampling import sample_projection
 
 
@@ -47,7 +47,7 @@ class MCEstimate(ResultMixin):
 
 
 def _radial_samples(samples, k: int | None, name: str = "samples") -> tuple[np.ndarray, int]:
-    y = as_matrix(samples, name, min_rows=2)
+    y = _matrix(samples, name, min_rows=2)
     if k is not None and y.shape[1] != k:
         raise ValueError(f"{name} must have k = {k} columns; got shape {y.shape}")
     return np.sum(y * y, axis=1), y.shape[1]
@@ -195,7 +195,7 @@ def ks_distance(samples, d: int | None = None, *, scale: float = 1.0, level: flo
     -------
     KSDistance
     """
-    y = as_matrix(samples, "samples", min_rows=2)
+    y = _matrix(samples, "samples", min_rows=2)
     n, k = y.shape
     scale = check_real(scale, "scale", low=0.0, low_open=True)
     level = check_real(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)

@@ -12,29 +12,70 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from theory._validation import check_int
+from theory._validation import as_matrix, as_vector, check_int
+
+D_MAX = 10**100
+"""Largest ambient dimension accepted (floats of ``d^3`` must not overflow in the 1/d expansions)."""
+MAX_ELEMENTS = 2**30
+"""Largest number of float64 entries a sampler allocates at once (8 GiB)."""
 
 
 def _check_dk(d, k) -> tuple[int, int]:
-    d = check_int(d, "d", low=2)
+    d = check_int(d, "d", low=2, high=D_MAX)
     k = check_int(k, "k", low=1)
     if k > d - 1:
         raise ValueError(f"k must satisfy 1 <= k <= d - 1 = {d - 1} (a proper projection); got k = {k}")
     return d, k
 
 
+def _check_size(n: int, m: int, n_name: str, m_name: str) -> None:
+    """Refuse allocating ``n * m`` float64 entries beyond :data:`MAX_ELEMENTS`, naming both arguments."""
+    if n * m > MAX_ELEMENTS:
+        raise ValueError(
+            f"{n_name} * {m_name} = {n} * {m} entries ({8 * n * m / 2**30:.3g} GiB) exceeds the limit of "
+            f"{MAX_ELEMENTS} entries; draw in batches"
+        )
+
+
+def _no_bool_array(x, name: str) -> None:
+    """Refuse boolean arrays (``as_matrix`` / ``as_vector`` would take them as 0/1 numbers)."""
+    try:
+        dtype = np.asarray(x).dtype
+    except Exception:  # ragged input: the validator that follows names the argument
+        return
+    if dtype == np.bool_:
+        raise TypeError(f"{name} must be a real numeric array; got a boolean array")
+
+
+def _matrix(x, name: str, **kwargs) -> np.ndarray:
+    """:func:`theory._validation.as_matrix` that also refuses boolean arrays."""
+    _no_bool_array(x, name)
+    return as_matrix(x, name, **kwargs)
+
+
+def _vector(x, name: str, **kwargs) -> np.ndarray:
+    """:func:`theory._validation.as_vector` that also refuses boolean arrays."""
+    _no_bool_array(x, name)
+    return as_vector(x, name, **kwargs)
+
+
 # Bernoulli numbers B_2 .. B_16 for the Stirling (log-gamma) and digamma asymptotic series.
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+_ONE_TERM_Z = 1e15  # beyond, one term of each series is exact to double precision
 _SERIES_X0 = 10.0  # the series are used for x = (d - k)/2 >= _SERIES_X0 (truncation error < 1e-17)
 
 
 def _stirling_tail(z: float) -> float:
     """S(z) = lgamma(z) - [(z - 1/2) log z - z + log(2 pi)/2] for z >= 10."""
+    if z >= _ONE_TERM_Z:  # the next term is below 1e-30 of the first (and z^15 would overflow)
+        return _BERNOULLI[0] / (2.0 * z)
     return sum(b / (2 * n * (2 * n - 1) * z ** (2 * n - 1)) for n, b in enumerate(_BERNOULLI, start=1))
 
 
 def _digamma_tail(z: float) -> float:
     """T(z) = log z - 1/(2z) - digamma(z) for z >= 10."""
+    if z >= _ONE_TERM_Z:
+        return _BERNOULLI[0] / (2.0 * z * z)
     return sum(b / (2 * n * z ** (2 * n)) for n, b in enumerate(_BERNOULLI, start=1))
 
 

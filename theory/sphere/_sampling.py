@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from theory._validation import as_matrix, check_int, make_rng
+from theory._validation import as_unit_rows, check_int, make_rng
 from theory.sphere._compat import renamed_kwargs
-from theory.sphere._numerics import _check_dk
+from theory.sphere._numerics import _check_dk, _check_size, _matrix, _vector
 
 
 def sample_uniform(N: int, d: int, seed=None) -> np.ndarray:
@@ -33,6 +33,7 @@ def sample_uniform(N: int, d: int, seed=None) -> np.ndarray:
     """
     N = check_int(N, "N", low=1)
     d = check_int(d, "d", low=1)
+    _check_size(N, d, "N", "d")
     rng = make_rng(seed)
     while True:
         g = rng.standard_normal((N, d))
@@ -52,21 +53,23 @@ def project(z, c0=None) -> np.ndarray:
     z : array_like, shape (n, d)
         Unnormalised embeddings (float32 accepted; computed in float64).
     c0 : array_like, shape (d,), optional
-        The fixed point used for zero rows; default ``e_1``.
+        The fixed point used for zero rows; default ``e_1``. Must have unit norm (tolerance ``1e-5``,
+        :func:`theory._validation.as_unit_rows`; renormalised in float64).
 
     Returns
     -------
     ndarray, shape (n, d)
     """
-    z = as_matrix(z, "z")
+    z = _matrix(z, "z")
     d = z.shape[1]
     if c0 is None:
         c0 = np.zeros(d)
         c0[0] = 1.0
     else:
-        c0 = np.asarray(c0, dtype=np.float64)
-        if c0.shape != (d,) or not np.isclose(np.linalg.norm(c0), 1.0):
+        c0 = _vector(c0, "c0")
+        if c0.shape != (d,):
             raise ValueError(f"c0 must be a unit vector of shape ({d},); got shape {c0.shape}")
+        c0 = as_unit_rows(c0[None, :], "c0")[0]
     norms = np.linalg.norm(z, axis=1, keepdims=True)
     tiny = np.finfo(np.float64).tiny
     out = np.where(norms > tiny, z / np.maximum(norms, tiny), c0[None, :])
@@ -98,6 +101,7 @@ def sample_projection(n_samples: int, d: int, k: int, seed=None) -> np.ndarray:
     """
     N = check_int(n_samples, "n_samples", low=1)
     d, k = _check_dk(d, k)
+    _check_size(N, k, "n_samples", "k")
     rng = make_rng(seed)
     g = rng.standard_normal((N, k))
     rest = rng.chisquare(d - k, size=N)

@@ -14,7 +14,7 @@ from theory.sphere import _asymptotic as _asy
 from theory.sphere._compat import renamed_kwargs
 from theory.sphere._exact import projection_tv, tv_constant
 from theory.sphere._montecarlo import MCEstimate, mc_projection_tv
-from theory.sphere._numerics import _check_dk, _consts, _crossings, _tv_parts
+from theory.sphere._numerics import _check_dk, _check_size, _consts, _crossings, _tv_parts
 from theory.sphere._sampling import sample_projection
 
 
@@ -137,7 +137,7 @@ def shell_projection_tv(d: int, k: int, radial=None, *, n_nodes: int = 200) -> S
     radial : frozen scipy.stats distribution or None
         Law of ``rho = r / r0`` (e.g. ``scipy.stats.lognorm(s)``, :func:`chi_shell`); ``None`` = ``r = r0``.
     n_nodes : int
-        Gauss-Legendre nodes over the radial law.
+        Gauss-Legendre nodes over the radial law, ``8 <= n_nodes <= 10000``.
 
     Returns
     -------
@@ -146,7 +146,7 @@ def shell_projection_tv(d: int, k: int, radial=None, *, n_nodes: int = 200) -> S
     from scipy.optimize import brentq
 
     d, k = _check_dk(d, k)
-    n_nodes = check_int(n_nodes, "n_nodes", low=8)
+    n_nodes = check_int(n_nodes, "n_nodes", low=8, high=10_000)
     radial = _check_radial(radial)
     tv0 = projection_tv(d, k)
     if radial is None:
@@ -293,7 +293,7 @@ def mc_shell_tv(
     seed : None, int or numpy.random.Generator
         Randomness.
     n_nodes : int
-        Gauss-Legendre nodes over the radial law, ``>= 8``.
+        Gauss-Legendre nodes over the radial law, ``8 <= n_nodes <= 10000``.
 
     Returns
     -------
@@ -302,7 +302,8 @@ def mc_shell_tv(
     d, k = _check_dk(d, k)
     radial = _check_radial(radial)
     n_samples = check_int(n_samples, "n_samples", low=2)
-    n_nodes = check_int(n_nodes, "n_nodes", low=8)
+    n_nodes = check_int(n_nodes, "n_nodes", low=8, high=10_000)
+    _check_size(n_samples, n_nodes, "n_samples", "n_nodes")
     if radial is None:
         return mc_projection_tv(d, k, n_samples, seed)
     w_samples = sample_shell(n_samples, d, k, radial, seed)
