@@ -82,7 +82,7 @@ class Symbols(ResultMixin):
 SYMBOLS = Symbols(s=s, k=k, d=d, eps=eps, y=y)
 
 
-def _check_k(kk, name: str = "k") -> int:
+def _check_k(kk, name: str = "kk") -> int:
     return check_int(kk, name, low=1, high=K_MAX)
 
 

@@ -38,11 +38,11 @@ def _check_size(n: int, m: int, n_name: str, m_name: str) -> None:
 
 
 def _no_bool_array(x, name: str) -> None:
-    """Refuse boolean arrays (``as_matrix`` / ``as_vector`` would take them as 0/1 numbers)."""
+    """Refuse boolean and ragged arrays (``as_matrix`` / ``as_vector`` take booleans as 0/1 numbers)."""
     try:
         dtype = np.asarray(x).dtype
-    except Exception:  # ragged input: the validator that follows names the argument
-        return
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise TypeError(f"{name} must be a rectangular array; got {type(x).__name__}: {exc}") from exc
     if dtype == np.bool_:
         raise TypeError(f"{name} must be a real numeric array; got a boolean array")
 

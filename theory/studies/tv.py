@@ -140,13 +140,14 @@ def tv_vs_d_table(
 
     if d_values is None:
         d_values = np.unique(np.geomspace(8, 1e6, 60).astype(np.int64))
-    k_values = [check_int(k, "k", low=1) for k in k_values]
+    d_values = [check_int(d, "d_values entry", low=2) for d in d_values]
+    k_values = [check_int(k, "k_values entry", low=1) for k in k_values]
+    mc_d = [check_int(d, "mc_d entry", low=2) for d in mc_d]
     n_samples = check_int(n_samples, "n_samples", low=2)
     seed = check_int(seed, "seed", low=0)
     rows, mc_rows = [], []
     for k in tqdm(k_values, desc="TV vs d", disable=not progress):
         for d in d_values:
-            d = int(d)
             if k > d - 1:
                 continue
             rows.append(
