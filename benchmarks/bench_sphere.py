@@ -4,6 +4,10 @@ Goal (issue 3): <= 50 ms per exact TV value. The baseline integrates ``|f - g| /
 radius with scipy's beta and chi^2 densities (default tolerances, ``limit=200``) and adds the chi^2 tail
 beyond ``d``; its relative error against the exact value is printed beside its time.
 
+Second table (issue 9, defect 9): beyond ``d = 1e6`` ``projection_tv`` returns the two-term 1/d expansion;
+its time is shown as a ratio against the exact CDF route at the same ``(d, k)`` (same run), with the
+relative error of both against a 60-digit mpmath quadrature.
+
 Run: ``python benchmarks/bench_sphere.py``.
 """
 
@@ -16,6 +20,7 @@ import numpy as np
 from scipy import integrate, stats
 
 from theory.sphere import projection_hellinger, projection_kl, projection_tv
+from theory.sphere._numerics import _consts, _tv_parts
 
 
 def quad_tv(d: int, k: int) -> float:
@@ -62,6 +67,48 @@ def main() -> None:
             f"d={d}, k={k}: projection_kl {1e3 * timeit(projection_kl, d, k):.3f} ms, "
             f"projection_hellinger {1e3 * timeit(projection_hellinger, d, k, repeat=3):.1f} ms"
         )
+    print()
+    print("beyond d = 1e6: the 1/d expansion (what projection_tv returns) vs the exact CDF route")
+    head = f"{'d':>8} {'k':>3} {'expansion us':>13} {'exact us':>9} {'ratio':>6}"
+    print(head + f" {'rel.err exp':>12} {'rel.err exact':>14}")
+    for d, k in [(10**8, 1), (10**12, 2), (10**16, 2), (10**18, 3)]:
+        t_new = timeit(projection_tv, d, k)
+        t_old = timeit(exact_route_tv, d, k)
+        ref = mp_tv(d, k)
+        e_new = abs(projection_tv(d, k) / ref - 1)
+        e_old = abs(exact_route_tv(d, k) / ref - 1)
+        print(
+            f"{d:>8.0e} {k:>3} {1e6 * t_new:>13.1f} {1e6 * t_old:>9.1f} {t_new / t_old:>6.2f} "
+            f"{e_new:>12.1e} {e_old:>14.1e}"
+        )
+
+
+def exact_route_tv(d: int, k: int) -> float:
+    """The exact CDF-difference route (what projection_tv returned at every d before the fix)."""
+    D1, D2, _, _ = _tv_parts(_consts(d, k))
+    return D1 + D2
+
+
+def mp_tv(d: int, k: int) -> float:
+    """Reference TV by 60-digit mpmath quadrature between the crossings."""
+    import mpmath as mp
+
+    with mp.workdps(60):
+        d_, h = mp.mpf(d), mp.mpf(k) / 2
+        x = (d_ - k) / 2
+        log_nf = h * mp.log(d_) + mp.loggamma(h) + mp.loggamma(x) - mp.loggamma(x + h)
+        log_ng = h * mp.log(2) + mp.loggamma(h)
+
+        def lr(s):
+            return (x - 1) * mp.log1p(-s / d_) + s / 2 - log_nf + log_ng
+
+        w = mp.sqrt(2 * (k + 2))
+        lo, hi = mp.findroot(lr, k + 2 - w), mp.findroot(lr, k + 2 + w)
+
+        def diff(s):
+            return mp.exp((h - 1) * mp.log(s) - s / 2 - log_ng) * mp.expm1(lr(s))
+
+        return float(mp.quad(diff, [lo, k + 2, hi]))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Symbolic (sympy) derivations behind the exact finite-d Maxwell-Poincare results of :mod:`theory.sphere`.
 
-Paper reference: Lemma 3 (Maxwell-Poincare), Theorem 2 (Diaconis-Freedman), Sec. 6 (O(1/d) rate) and
-Prop. 2 (thin shell). Every function returns sympy expressions (exact), derived rather than typed in:
+Paper: Betser, Gofer, Levi, Gilboa, *InfoNCE Induces Gaussian Distribution* (ICLR 2026, arXiv 2602.24012):
+Lemma 3 (Maxwell-Poincare), Theorem 2 (Diaconis-Freedman), Sec. 6 (O(1/d) rate) and Prop. 2 (thin shell).
+Every function returns sympy expressions (exact), derived rather than typed in:
 
 - the 1/d expansion of the density ratio of ``sqrt(d)(U_1..U_k)`` to ``N(0, I_k)`` and its coefficient
   ``h_k``; the sharp constant ``c_k`` of ``d * TV -> c_k``; the leading KL and Hellinger constants;
@@ -10,20 +11,27 @@ Prop. 2 (thin shell). Every function returns sympy expressions (exact), derived 
 - the second-order expansion of a radial scale mixture (Prop. 2), which adds ``-Var(rho^2)/2`` to the
   sphere's ``1/d`` coefficient.
 
-(Phi at the uniform law lives in :mod:`theory.uniformity`.)
+The symbols are module attributes (``s``, ``k``, ``d``, ``eps``, ``y``) and, by name, the frozen
+:data:`SYMBOLS` (:class:`Symbols`). Results carrying several expressions are frozen dataclasses with named
+fields (:class:`RatioExpansion`), never dicts or tuples. (Phi at the uniform law lives in
+:mod:`theory.uniformity`.)
 """
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy as sp
 
+from theory._io import ResultMixin
 from theory._validation import check_int
 
 __all__ = [
+    "SYMBOLS",
     "RatioExpansion",
+    "Symbols",
     "chi2_density",
     "hellinger_leading_expr",
     "kl_leading_expr",
@@ -39,6 +47,44 @@ __all__ = [
 
 s, k, d, eps, y = sp.symbols("s k d epsilon y", positive=True)
 
+# Cost limits of the symbolic derivations (integration / simplification time grows with these).
+K_MAX = 400
+"""Largest integer ``k`` accepted by the derivations at a numeric ``k``."""
+M_MAX = 500
+"""Largest moment order ``m`` accepted by :func:`moment_expr`."""
+
+
+@dataclass(frozen=True)
+class Symbols(ResultMixin):
+    """The sympy symbols of this module, by name (all positive).
+
+    Attributes
+    ----------
+    s : sympy.Symbol
+        Squared radius ``|y|^2``.
+    k : sympy.Symbol
+        Projection dimension.
+    d : sympy.Symbol
+        Ambient dimension.
+    eps : sympy.Symbol
+        ``1/d`` (printed ``epsilon``).
+    y : sympy.Symbol
+        Radius ``|y|`` of a point of the projection.
+    """
+
+    s: sp.Symbol
+    k: sp.Symbol
+    d: sp.Symbol
+    eps: sp.Symbol
+    y: sp.Symbol
+
+
+SYMBOLS = Symbols(s=s, k=k, d=d, eps=eps, y=y)
+
+
+def _check_k(kk, name: str = "kk") -> int:
+    return check_int(kk, name, low=1, high=K_MAX)
+
 
 def chi2_density(kk) -> sp.Expr:
     """The chi^2 density in the squared radius ``s`` (symbol ``theory.symbolic.s``).
@@ -49,18 +95,28 @@ def chi2_density(kk) -> sp.Expr:
     Parameters
     ----------
     kk : int or sympy expression
-        Degrees of freedom.
+        Degrees of freedom: an integer ``1 <= k <= K_MAX`` or a sympy expression (e.g. the symbol ``k``).
 
     Returns
     -------
     sympy.Expr
     """
+    if isinstance(kk, sp.Basic):
+        if kk.is_number and not (kk.is_real and kk.is_positive):
+            raise ValueError(f"kk must be a positive number of degrees of freedom; got {kk}")
+    elif isinstance(kk, numbers.Integral) and not isinstance(kk, bool):
+        kk = _check_k(kk, "kk")
+    else:
+        raise TypeError(f"kk must be an integer or a sympy expression; got {type(kk).__name__} {kk!r}")
     return s ** (sp.S(kk) / 2 - 1) * sp.exp(-s / 2) / (2 ** (sp.S(kk) / 2) * sp.gamma(sp.S(kk) / 2))
 
 
 @dataclass(frozen=True)
-class RatioExpansion:
+class RatioExpansion(ResultMixin):
     """The 1/d expansion of the density ratio ``p_d(y)/phi_k(y)`` as a function of ``s = |y|^2``.
+
+    ``to_dict()`` writes each expression as its string (``str(expr)``), once :func:`theory._io.to_jsonable`
+    knows sympy objects.
 
     Attributes
     ----------
@@ -133,13 +189,14 @@ def tv_constant_expr(kk: int) -> sp.Expr:
     Parameters
     ----------
     kk : int
-        ``k >= 1``.
+        ``1 <= k <= K_MAX`` (400; the cost of the symbolic integration grows with ``k``; use
+        :func:`tv_constant_closed_form` beyond).
 
     Returns
     -------
     sympy.Expr
     """
-    kk = check_int(kk, "k", low=1)
+    kk = _check_k(kk)
     h = ratio_expansion().h1.subs(k, kk)
     roots = sp.solve(sp.Eq(h, 0), s)
     lo, hi = sorted(roots, key=lambda r: float(r))
@@ -200,13 +257,13 @@ def moment_expr(m: int) -> sp.Expr:
     Parameters
     ----------
     m : int
-        ``m >= 0``.
+        ``0 <= m <= M_MAX`` (500; the cost of the simplification grows with ``m``).
 
     Returns
     -------
     sympy.Expr
     """
-    m = check_int(m, "m", low=0)
+    m = check_int(m, "m", low=0, high=M_MAX)
     expr = d**m * sp.gamma(m + sp.Rational(1, 2)) * sp.gamma(d / 2) / (sp.sqrt(sp.pi) * sp.gamma(d / 2 + m))
     return sp.factor(sp.gammasimp(expr))
 
@@ -234,12 +291,14 @@ def projected_density_expr(kk: int) -> sp.Expr:
     Parameters
     ----------
     kk : int
+        Projection dimension, ``1 <= k <= K_MAX``.
 
     Returns
     -------
     sympy.Expr
+        In the symbols ``d`` and ``y``.
     """
-    kk = check_int(kk, "k", low=1)
+    kk = _check_k(kk)
     return (
         sp.gamma(d / 2)
         / ((sp.pi * d) ** sp.Rational(kk, 2) * sp.gamma((d - kk) / 2))
@@ -256,13 +315,14 @@ def projected_density_limit(kk: int) -> sp.Expr:
     Parameters
     ----------
     kk : int
+        Projection dimension, ``1 <= k <= K_MAX``.
 
     Returns
     -------
     sympy.Expr
         In the symbol ``y``.
     """
-    kk = check_int(kk, "k", low=1)
+    kk = _check_k(kk)
     expr = projected_density_expr(kk)
     log_expr = sp.expand_log(sp.log(expr), force=True)
     return sp.simplify(sp.exp(sp.limit(log_expr, d, sp.oo)))

@@ -1,4 +1,10 @@
-"""Quick checks of the claims encoded in :mod:`theory.sphere` (moved out of the math module)."""
+"""Quick checks of the claims encoded in :mod:`theory.sphere` (moved out of the math module).
+
+Paper: Betser, Gofer, Levi, Gilboa, *InfoNCE Induces Gaussian Distribution* (ICLR 2026, arXiv 2602.24012):
+MP is Lemma 3 (Maxwell-Poincare) with Theorem 2 (Diaconis-Freedman), R-d the O(1/d) rate of Sec. 6, P2
+Prop. 2 (thin shell, under Assumption 2). Every d here is at most 1e6, where theory.sphere uses its exact
+routes (the 1/d expansions take over only beyond).
+"""
 
 from __future__ import annotations
 

@@ -118,7 +118,8 @@ def test_exact_distances_match_mpmath_quadrature(d, k):
     assert projection_tv(d, k) == pytest.approx(tv, rel=1e-8, abs=0)
     assert projection_kl(d, k) == pytest.approx(kl, rel=1e-8, abs=0)
     assert projection_hellinger(d, k) == pytest.approx(hel, rel=1e-8, abs=0)
-    s_lo, s_hi = crossing_radii(d, k)
+    cr = crossing_radii(d, k)
+    s_lo, s_hi = cr.s_lo, cr.s_hi
     ours = [r for r in (s_lo, s_hi) if 0 < r < d]
     assert len(ours) == len(roots)
     for a, b in zip(ours, roots, strict=True):
@@ -283,7 +284,7 @@ def test_mc_tv_on_sample_uniform_rows_float32():
     d, k, n = 24, 2, 40_000
     u = sample_uniform(n, d, seed=5)[:, :k]
     est = mc_projection_tv(d, k, samples=(math.sqrt(d) * u).astype(np.float32))
-    assert est.n == n
+    assert est.n_samples == n
     assert abs(est.estimate - projection_tv(d, k)) < 5 * est.stderr
 
 
