@@ -7,6 +7,7 @@ References used (never the function's own output):
 - the plug-in bias (1 - ||m||^2)/N of ||mean u||^2 that the U-statistic must not have.
 """
 
+import json
 import math
 
 import numpy as np
@@ -91,7 +92,8 @@ def test_prop1_never_violated_optimised_encoders(seed, n0, nx, conc):
     """Hunt for a violation: maximise E[u.v] - (1 - eta2)||m||^2 and the efficiency by L-BFGS."""
     p0, K, _ = _instance(seed, n0, nx, conc, 1)
     for objective in ("bound", "efficiency", "alignment"):
-        F, ex = max_alignment(p0, K, 3, objective=objective, n_restarts=2, seed=seed)
+        res = max_alignment(p0, K, 3, objective=objective, n_restarts=2, seed=seed)
+        F, ex = res.encoder, res.exact
         a, m = _enumerate(p0, K, F)
         assert a <= ex.eta2 + (1 - ex.eta2) * float(m @ m) + 1e-10
         if 1 - float(m @ m) > 1e-3 and ex.eta2 > 1e-6:
@@ -104,7 +106,7 @@ def test_bound_is_attained_for_binary_views():
     for _ in range(5):
         p0 = rng.dirichlet(np.ones(3))
         K = rng.dirichlet(np.ones(2), size=3)
-        _, ex = hgr_encoder(p0, K, d=2)
+        ex = hgr_encoder(p0, K, d=2).exact
         assert ex.slack == pytest.approx(0.0, abs=1e-12)
         assert ex.efficiency == pytest.approx(1.0, abs=1e-10)
 
@@ -114,10 +116,10 @@ def test_hgr_encoder_comes_close_and_centred_encoders_do_not():
     effs, centred = [], []
     for seed in range(6):
         p0, K, _ = _instance(100 + seed, 4, 6, 0.5, 1)
-        _, ex = hgr_encoder(p0, K, d=3)
+        ex = hgr_encoder(p0, K, d=3).exact
         assert ex.slack >= -1e-12 and ex.efficiency <= 1 + 1e-9
         effs.append(ex.efficiency)
-        _, exc = max_alignment(p0, K, 3, objective="alignment", n_restarts=3, seed=seed)
+        exc = max_alignment(p0, K, 3, objective="alignment", n_restarts=3, seed=seed).exact
         centred.append(exc.efficiency)
     assert min(effs) > 0.999
     assert max(centred) < 1 - 1e-3  # |f1| is not constant for 6-valued X: strict inequality
@@ -168,14 +170,16 @@ def test_mean_sq_norm_u_statistic_is_unbiased_and_se_is_calibrated():
 
 def test_estimator_validation():
     u = np.eye(3)
-    with pytest.raises(ValueError, match="unit sphere"):
+    with pytest.raises(ValueError, match="u must have unit-norm rows"):
         estimate_alignment(2 * u, u)
     with pytest.raises(ValueError, match="same shape"):
         estimate_alignment(u, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]))
     with pytest.raises(ValueError, match="at least 3 rows"):
         estimate_mean_sq_norm(u[:2])
     est = estimate_alignment(u.astype(np.float32), u)
-    assert math.isnan(est.bound) and est.alignment == pytest.approx(1.0)
+    assert est.bound is None and est.slack is None and est.alignment == pytest.approx(1.0)
+    assert "no eta2" in est.note
+    assert json.loads(json.dumps(est.to_dict(), allow_nan=False))["bound"] is None
     with pytest.raises(ValueError, match="row-stochastic"):
         alignment_exact([0.5, 0.5], [[0.5, 0.6], [0.5, 0.5]], np.eye(2))
     with pytest.raises(ValueError, match="one row per value"):
