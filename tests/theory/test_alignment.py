@@ -184,3 +184,40 @@ def test_estimator_validation():
         alignment_exact([0.5, 0.5], [[0.5, 0.6], [0.5, 0.5]], np.eye(2))
     with pytest.raises(ValueError, match="one row per value"):
         alignment_exact([0.5, 0.5], [[0.5, 0.5], [0.5, 0.5]], np.eye(3))
+
+
+def test_unit_rows_tolerance_is_shared_and_float32_passes():
+    """alignment validates unit rows with theory._validation.as_unit_rows (tolerance 1e-5)."""
+    rng = np.random.default_rng(3)
+    u = rng.standard_normal((50, 8))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    u32 = u.astype(np.float32)
+    assert np.abs(np.linalg.norm(u32.astype(np.float64), axis=1) - 1).max() > 0  # not exactly unit
+    e32, e64 = estimate_mean_sq_norm(u32), estimate_mean_sq_norm(u)
+    assert e32.value == pytest.approx(e64.value, abs=1e-6)
+    assert estimate_alignment(u * (1 + 0.9e-5), u).alignment == pytest.approx(1.0, abs=1e-12)  # renormalized
+    with pytest.raises(ValueError, match="tolerance 1e-05"):
+        estimate_alignment(u * (1 + 1.1e-5), u)
+
+
+def test_encoder_results_are_objects_and_the_tuple_is_deprecated():
+    p0, K, _ = _instance(5, 3, 4, 0.5, 1)
+    res = hgr_encoder(p0, K, d=3)
+    assert res.encoder.shape == (4, 3) and res.exact.slack >= -1e-12 and "HGR" in res.method
+    with pytest.warns(DeprecationWarning, match="unpacking"):
+        F, ex = res
+    assert F is res.encoder and ex is res.exact
+    d = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert d["exact"]["efficiency"] == pytest.approx(res.exact.efficiency)
+    opt = max_alignment(p0, K, 2, objective="efficiency", n_restarts=1, seed=0)
+    assert opt.exact.efficiency <= 1 + 1e-8 and "efficiency" in opt.method
+    with pytest.warns(DeprecationWarning, match="n_samples"):
+        assert estimate_mean_sq_norm(np.eye(3)).n == 3
+
+
+def test_collapsed_encoder_has_no_efficiency_and_says_why():
+    p0, K, _ = _instance(6, 3, 4, 0.5, 1)
+    ex = alignment_exact(p0, K, np.tile([1.0, 0.0], (4, 1)))  # u constant: ||m|| = 1
+    assert ex.efficiency is None and "undefined" in ex.note
+    assert ex.slack == pytest.approx(0.0, abs=1e-12)
+    assert json.loads(json.dumps(ex.to_dict(), allow_nan=False))["efficiency"] is None

@@ -136,7 +136,7 @@ def _with(arr: np.ndarray, index, value) -> np.ndarray:
 def _array_cases(good, *, allow_bool: bool = False) -> list:
     """NaN, inf, empty, wrong rank (up and down), strings, object, complex, a plain string, a bool array."""
     g = np.asarray(good, dtype=np.float64)
-    empty = np.zeros((0,) + g.shape[1:]) if g.ndim > 1 else np.zeros(0)
+    empty = np.zeros((0, *g.shape[1:])) if g.ndim > 1 else np.zeros(0)
     cases = [
         ("nan", _with(g, (0,) * g.ndim, np.nan)),
         ("inf", _with(g, (-1,) * g.ndim, np.inf)),
