@@ -125,9 +125,10 @@ def hgr_discrete(joint, *, n_singular: int | None = None) -> HGRResult:
         of zero mass are values of probability 0: they are dropped from the operator and get f = 0
         (resp. g = 0).
     n_singular : int >= 2, optional
-        Compute only the top ``n_singular`` singular values of Q (a partial SVD by ARPACK on large
-        tables: a 2000 x 2000 table in a fraction of a second instead of seconds). Default: all of them
-        (one dense SVD).
+        Compute only the top ``n_singular`` singular values of Q (all of them if Q has fewer) by a
+        partial SVD (ARPACK, ``scipy.sparse.linalg.svds``) when the table is large (its smaller side at
+        least 128): what rho and the transforms need, an order of magnitude faster on a 1000 x 1000
+        table (``benchmarks/bench_hgr.py``). Default: all of them (one dense SVD).
 
     Returns
     -------
