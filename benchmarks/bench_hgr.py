@@ -1,7 +1,15 @@
-"""Benchmark: ``theory.hgr.hgr_ace`` against the PyPI package ``ace`` (0.4.2, pure-Python ACE).
+"""Benchmarks of theory.hgr: ``hgr_discrete`` against its old two-SVD version, ``hgr_ace`` against ``ace``.
 
-Run on demand (not a test): ``python benchmarks/bench_hgr.py [--quick] [--out results/bench_hgr.json]``.
-Needs the ``bench`` extra (``pip install ace==0.4.2``).
+Run on demand (not a test):
+``python benchmarks/bench_hgr.py [--part discrete|ace|all] [--quick] [--out results/bench_hgr.json]``.
+
+Part ``discrete`` (issue 9, item 10: "hgr_discrete computes two SVDs where one serves"): on random
+tables of 500 x 500 to 2000 x 2000, the old implementation (a values-only SVD of Q, then a full SVD of
+the deflated Q, copied below as the baseline) against the new one-SVD path (``hgr_discrete(P)``, all
+singular values) and the partial path (``hgr_discrete(P, n_singular=2)``, ARPACK), in the same run:
+best-of-reps times, their ratios, and the largest difference in rho and in the transforms.
+
+Part ``ace`` needs the ``bench`` extra (``pip install ace==0.4.2``).
 
 Same data, same run, bivariate Gaussian pairs with correlation rho = 0.6 (so rho_m = 0.6 exactly):
 
@@ -30,7 +38,7 @@ import numpy as np
 from tqdm import tqdm
 
 from theory._io import atomic_write_json
-from theory.hgr import hgr_ace
+from theory.hgr import hgr_ace, hgr_discrete
 
 RHO = 0.6
 
@@ -67,17 +75,103 @@ def run_ours(x: np.ndarray, y: np.ndarray, *, crossfit: bool, reps: int = 1) -> 
     return best, rho
 
 
+def hgr_discrete_two_svds(joint: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """The baseline: ``hgr_discrete`` before the fix (a values-only SVD of Q, then a full SVD of Q2)."""
+    P = np.asarray(joint, dtype=np.float64)
+    P = P / P.sum()
+    px, py = P.sum(axis=1), P.sum(axis=0)
+    sx, sy = px > 0, py > 0
+    Ps = P[np.ix_(sx, sy)]
+    rx, ry = np.sqrt(px[sx]), np.sqrt(py[sy])
+    Q = Ps / rx[:, None] / ry[None, :]
+    np.linalg.svd(Q, compute_uv=False)  # the first, redundant SVD
+    U2, s2, Vt2 = np.linalg.svd(Q - np.outer(rx, ry), full_matrices=False)
+    f = np.zeros(P.shape[0])
+    g = np.zeros(P.shape[1])
+    f[sx], g[sy] = U2[:, 0] / rx, Vt2[0] / ry
+    if float(f[sx] @ Ps @ g[sy]) < 0:
+        f, g = -f, -g
+    return float(min(max(s2[0], 0.0), 1.0)), f, g
+
+
+def _best_time(fn, reps: int):
+    best, out = math.inf, None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def _aligned_diff(a: np.ndarray, b: np.ndarray) -> float:
+    """max |a - b| up to the joint sign of (f, g)."""
+    return float(min(np.abs(a - b).max(), np.abs(a + b).max()))
+
+
+def bench_discrete(quick: bool) -> list[dict]:
+    """Old two-SVD hgr_discrete against the one-SVD and the partial-SVD paths, same tables, same run."""
+    sizes = (500, 1000) if quick else (500, 1000, 2000)
+    reps = 1 if quick else 3
+    print("== hgr_discrete: old (two SVDs) vs one SVD vs partial SVD (n_singular=2); best of", reps, "==")
+    print(
+        f"{'table':>11} {'old [s]':>9} {'one SVD [s]':>12} {'ratio':>7} {'partial [s]':>12} {'ratio':>8} "
+        f"{'|d rho|':>9} {'|d f|':>9}"
+    )
+    rows = []
+    for n in sizes:
+        P = np.random.default_rng(n).random((n, n)) ** 3
+        t_old, (rho_old, f_old, _) = _best_time(lambda P=P: hgr_discrete_two_svds(P), reps)
+        t_one, one = _best_time(lambda P=P: hgr_discrete(P), reps)
+        t_part, part = _best_time(lambda P=P: hgr_discrete(P, n_singular=2), reps)
+        d_rho = max(abs(one.rho - rho_old), abs(part.rho - rho_old))
+        d_f = max(_aligned_diff(one.f, f_old), _aligned_diff(part.f, f_old))
+        print(
+            f"{n:>5} x {n:<5} {t_old:>9.3f} {t_one:>12.3f} {t_old / t_one:>7.2f} {t_part:>12.4f} "
+            f"{t_old / t_part:>8.1f} {d_rho:>9.1e} {d_f:>9.1e}"
+        )
+        rows.append(
+            {
+                "n_x": n,
+                "n_y": n,
+                "old_two_svds_s": t_old,
+                "one_svd_s": t_one,
+                "partial_svd_s": t_part,
+                "ratio_old_over_one_svd": t_old / t_one,
+                "ratio_old_over_partial": t_old / t_part,
+                "max_abs_diff_rho": d_rho,
+                "max_abs_diff_f": d_f,
+            }
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="fewer replications, no n = 1e5 for ace")
+    p.add_argument("--part", choices=("discrete", "ace", "all"), default="all", help="which benchmark")
+    p.add_argument("--quick", action="store_true", help="fewer replications and sizes")
     p.add_argument("--out", type=Path, default=None, help="write the numbers as JSON here")
     args = p.parse_args(argv)
-    try:
-        import ace  # noqa: F401
-    except ImportError:
-        raise SystemExit("the baseline needs the bench extra: pip install ace==0.4.2") from None
+    out: dict = {"python": platform.python_version(), "numpy": np.__version__}
+    if args.part in ("discrete", "all"):
+        out["hgr_discrete"] = bench_discrete(args.quick)
+    if args.part in ("ace", "all"):
+        try:
+            import ace  # noqa: F401
+        except ImportError:
+            if args.part == "ace":
+                raise SystemExit("the baseline needs the bench extra: pip install ace==0.4.2") from None
+            print("\n(ace part skipped: the baseline needs the bench extra, pip install ace==0.4.2)")
+        else:
+            out["ace"] = bench_ace(args.quick)
+    if args.out:
+        atomic_write_json(args.out, out)
+        print(f"wrote {args.out}")
+    return 0
 
-    out: dict = {"rho": RHO, "python": platform.python_version(), "speed": [], "error": {}}
+
+def bench_ace(quick: bool) -> dict:
+    """hgr_ace against the PyPI package ``ace`` (speed and error), as before."""
+    out: dict = {"rho": RHO, "speed": [], "error": {}}
     print(f"== speed (rho = {RHO}); times are best of 3 for ours, one run for ace ==")
     print(
         f"{'n':>8} {'ace [s]':>10} {'ours fit [s]':>13} {'ratio':>8} {'ours cross-fit [s]':>19} {'ratio':>8}"
@@ -87,11 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         x, y = _data(n, seed=n)
         t_fit, _ = run_ours(x, y, crossfit=False, reps=3)
         t_cf, _ = run_ours(x, y, crossfit=True, reps=3)
-        skip = n == 100_000 and (args.quick or ace_time_1e4 is None or 10 * ace_time_1e4 > 120)
+        skip = n == 100_000 and (quick or ace_time_1e4 is None or 10 * ace_time_1e4 > 120)
         if skip:
             t_ace = math.nan
             reason = "skipped: " + (
-                "--quick" if args.quick else f"extrapolated {10 * (ace_time_1e4 or math.inf):.0f} s > 2 min"
+                "--quick" if quick else f"extrapolated {10 * (ace_time_1e4 or math.inf):.0f} s > 2 min"
             )
         else:
             t_ace, _ = run_ace_package(x, y)
@@ -106,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             {"n": n, "ace_s": t_ace, "ours_fit_s": t_fit, "ours_crossfit_s": t_cf, "note": reason}
         )
 
-    n, R = 10_000, (3 if args.quick else 30)
+    n, R = 10_000, (3 if quick else 30)
     print(f"\n== error at n = {n}, rho = {RHO}, {R} independent data sets ==")
     errs = {"ace": [], "ours_fit": [], "ours_crossfit": [], "pearson": []}
     for r in tqdm(range(R), desc="replications", leave=False):
@@ -161,10 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         f"smaller error at rho = 0.6 -> {verdict}"
     )
     out["goal"] = {"speedup_1e4": ratio, "sq_error_diff": diff, "sq_error_diff_se": diff_se, "error": verdict}
-    if args.out:
-        atomic_write_json(args.out, out)
-        print(f"wrote {args.out}")
-    return 0
+    return out
 
 
 if __name__ == "__main__":

@@ -160,3 +160,132 @@ def as_unit_rows(x, name: str, *, min_rows: int = 1, atol: float = UNIT_ATOL) ->
             "Normalise them first (theory.sphere.project)."
         )
     return arr / norms[:, None]
+
+
+# ----------------------------------------------------------------------------------------------------
+# probability vectors, row-stochastic channels, real arrays (appended: shared by theory.hgr and
+# theory.alignment)
+# ----------------------------------------------------------------------------------------------------
+PROB_ATOL = 1e-6
+"""Tolerance on | sum - 1 | for probability vectors and the rows of channels (float32 input passes)."""
+
+
+def _refuse_bool_array(arr: np.ndarray, name: str, form: str) -> None:
+    if arr.dtype == np.bool_:
+        raise TypeError(f"{name} must be {form} of real numbers; got a boolean array")
+
+
+def as_prob_vector(p, name: str, *, size: int | None = None, atol: float = PROB_ATOL) -> np.ndarray:
+    """Return ``p`` as a float64 probability vector of shape ``(n,)``.
+
+    .. math::
+        p_i \\ge 0, \\qquad \\Big| \\sum_i p_i - 1 \\Big| \\le \\text{atol},
+
+    returned divided by its sum (so it sums to 1 in float64). NaN, inf, negative entries, a sum off
+    1 by more than ``atol``, a wrong length, strings and booleans are errors naming ``name``.
+
+    Parameters
+    ----------
+    p : array_like, shape (n,)
+    name : str
+        Argument name used in error messages.
+    size : int, optional
+        Required length.
+    atol : float
+        Tolerance on the sum (default :data:`PROB_ATOL`, so float32 input passes).
+    """
+    arr = as_vector(p, name)
+    _refuse_bool_array(np.asarray(p), name, "a probability vector")
+    if size is not None and arr.size != size:
+        raise ValueError(f"{name} must have {size} entries; got {arr.size}")
+    if np.any(arr < 0):
+        raise ValueError(
+            f"{name} must be a probability vector (non-negative entries summing to 1); "
+            f"found a negative entry {arr.min():.6g}"
+        )
+    total = float(arr.sum())
+    if not abs(total - 1.0) <= atol:
+        raise ValueError(
+            f"{name} must be a probability vector (non-negative entries summing to 1, tolerance {atol:g}); "
+            f"got sum {total:.10g}"
+        )
+    return arr / total
+
+
+def as_channel(
+    K,
+    name: str,
+    *,
+    n_rows: int | None = None,
+    rows_of: str | None = None,
+    min_cols: int = 1,
+    atol: float = PROB_ATOL,
+) -> np.ndarray:
+    """Return ``K`` as a float64 row-stochastic matrix of shape ``(n_rows, n)``.
+
+    .. math::
+        K_{ij} \\ge 0, \\qquad \\Big| \\sum_j K_{ij} - 1 \\Big| \\le \\text{atol} \\ \\text{for every row } i.
+
+    The entries are returned as given (converted to float64, not rescaled). NaN, inf, negative
+    entries, a row sum off 1 by more than ``atol``, a wrong number of rows, strings and booleans are
+    errors naming ``name`` (and the first offending row).
+
+    Parameters
+    ----------
+    K : array_like, shape (n_rows, n)
+    name : str
+    n_rows : int, optional
+        Required number of rows (one per value of the conditioning variable).
+    rows_of : str, optional
+        Name of the argument that fixes ``n_rows`` (e.g. ``"p0"``), for the error message.
+    min_cols : int
+        Minimum number of columns.
+    atol : float
+        Tolerance on each row sum (default :data:`PROB_ATOL`).
+    """
+    arr = as_matrix(K, name, min_cols=min_cols)
+    _refuse_bool_array(np.asarray(K), name, "a row-stochastic matrix")
+    if n_rows is not None and arr.shape[0] != n_rows:
+        per = (
+            f"one row per entry of {rows_of}" if rows_of else "one row per value of the conditioning variable"
+        )
+        raise ValueError(f"{name} must have shape ({n_rows}, n) ({per}); got shape {arr.shape}")
+    if np.any(arr < 0):
+        i = int(np.flatnonzero((arr < 0).any(axis=1))[0])
+        raise ValueError(
+            f"{name} must be row-stochastic (non-negative rows summing to 1); row {i} has a negative entry"
+        )
+    sums = arr.sum(axis=1)
+    bad = np.flatnonzero(~(np.abs(sums - 1.0) <= atol))
+    if bad.size:
+        raise ValueError(
+            f"{name} must be row-stochastic (non-negative rows summing to 1, tolerance {atol:g}); "
+            f"{bad.size} row(s) do not (row {bad[0]} sums to {sums[bad[0]]:.10g})"
+        )
+    return arr
+
+
+def as_real_array(x, name: str, *, low: float | None = None, high: float | None = None) -> np.ndarray:
+    """Return a real number or array_like of any shape as a finite float64 array in ``[low, high]``.
+
+    Strings, booleans, complex and object input are a ``TypeError``; NaN, inf or a value outside the
+    closed interval a ``ValueError`` naming ``name``.
+    """
+    if isinstance(x, str | bytes | bool | np.bool_):
+        raise TypeError(f"{name} must be a real number or an array of them; got {type(x).__name__} {x!r}")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged input
+        raise TypeError(f"{name} must be a real number or an array of them; got {type(x).__name__}") from exc
+    if arr.dtype == object or arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must be a real number or an array of them; got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; got dtype {arr.dtype}")
+    arr = arr.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite; got {x!r}")
+    if low is not None and np.any(arr < low):
+        raise ValueError(f"{name} must be >= {low}; got {arr.min():.10g}")
+    if high is not None and np.any(arr > high):
+        raise ValueError(f"{name} must be <= {high}; got {arr.max():.10g}")
+    return arr

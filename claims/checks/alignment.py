@@ -26,15 +26,10 @@ def check_P1():
     violation beyond 1e-10 and the Gaussian grid value matches A^2 to 1e-4.
     """
 
-    from theory.hgr import (
-        _rho_channel_richardson,
-        eta2_binary_pairing,
-        eta2_gmm_pairing,
-        eta2_laplace_channel,
-    )
+    from theory.hgr import eta2_binary_pairing, eta2_gmm_pairing, eta2_laplace_channel, rho_channel_grid
 
     A = 0.6
-    rho_gauss_grid, _ = _rho_channel_richardson(A, math.sqrt(1 - A * A), 240, "gaussian", 0.0, 4)
+    rho_gauss_grid = rho_channel_grid(A, math.sqrt(1 - A * A), base="gaussian", n_grid=240, n_quad=4).rho
     lap = eta2_laplace_channel(A)
     lap_unit = eta2_laplace_channel(A, base_scale=1.0 / math.sqrt(2.0), n_grid=160)  # variance-1 base
     rng = make_rng(20260)
@@ -52,10 +47,10 @@ def check_P1():
             F /= np.linalg.norm(F, axis=1, keepdims=True)
             min_slack_random = min(min_slack_random, alignment_exact(p0, K, F).slack)
         for objective in ("bound", "efficiency", "alignment"):
-            _, ex = max_alignment(p0, K, 3, objective=objective, n_restarts=3, seed=t)
+            ex = max_alignment(p0, K, 3, objective=objective, n_restarts=3, seed=t).exact
             min_slack_opt = min(min_slack_opt, ex.slack)
         centred.append(ex.efficiency)
-        _, exh = hgr_encoder(p0, K, 3)
+        exh = hgr_encoder(p0, K, 3).exact
         hgr_eff.append(exh.efficiency)
     violation = min(min_slack_random, min_slack_opt) < -1e-10
     gauss_ok = abs(rho_gauss_grid**2 - A * A) < 1e-4

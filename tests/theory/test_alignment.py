@@ -7,6 +7,7 @@ References used (never the function's own output):
 - the plug-in bias (1 - ||m||^2)/N of ||mean u||^2 that the U-statistic must not have.
 """
 
+import json
 import math
 
 import numpy as np
@@ -91,7 +92,8 @@ def test_prop1_never_violated_optimised_encoders(seed, n0, nx, conc):
     """Hunt for a violation: maximise E[u.v] - (1 - eta2)||m||^2 and the efficiency by L-BFGS."""
     p0, K, _ = _instance(seed, n0, nx, conc, 1)
     for objective in ("bound", "efficiency", "alignment"):
-        F, ex = max_alignment(p0, K, 3, objective=objective, n_restarts=2, seed=seed)
+        res = max_alignment(p0, K, 3, objective=objective, n_restarts=2, seed=seed)
+        F, ex = res.encoder, res.exact
         a, m = _enumerate(p0, K, F)
         assert a <= ex.eta2 + (1 - ex.eta2) * float(m @ m) + 1e-10
         if 1 - float(m @ m) > 1e-3 and ex.eta2 > 1e-6:
@@ -104,7 +106,7 @@ def test_bound_is_attained_for_binary_views():
     for _ in range(5):
         p0 = rng.dirichlet(np.ones(3))
         K = rng.dirichlet(np.ones(2), size=3)
-        _, ex = hgr_encoder(p0, K, d=2)
+        ex = hgr_encoder(p0, K, d=2).exact
         assert ex.slack == pytest.approx(0.0, abs=1e-12)
         assert ex.efficiency == pytest.approx(1.0, abs=1e-10)
 
@@ -114,10 +116,10 @@ def test_hgr_encoder_comes_close_and_centred_encoders_do_not():
     effs, centred = [], []
     for seed in range(6):
         p0, K, _ = _instance(100 + seed, 4, 6, 0.5, 1)
-        _, ex = hgr_encoder(p0, K, d=3)
+        ex = hgr_encoder(p0, K, d=3).exact
         assert ex.slack >= -1e-12 and ex.efficiency <= 1 + 1e-9
         effs.append(ex.efficiency)
-        _, exc = max_alignment(p0, K, 3, objective="alignment", n_restarts=3, seed=seed)
+        exc = max_alignment(p0, K, 3, objective="alignment", n_restarts=3, seed=seed).exact
         centred.append(exc.efficiency)
     assert min(effs) > 0.999
     assert max(centred) < 1 - 1e-3  # |f1| is not constant for 6-valued X: strict inequality
@@ -168,15 +170,54 @@ def test_mean_sq_norm_u_statistic_is_unbiased_and_se_is_calibrated():
 
 def test_estimator_validation():
     u = np.eye(3)
-    with pytest.raises(ValueError, match="unit sphere"):
+    with pytest.raises(ValueError, match="u must have unit-norm rows"):
         estimate_alignment(2 * u, u)
     with pytest.raises(ValueError, match="same shape"):
         estimate_alignment(u, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]))
     with pytest.raises(ValueError, match="at least 3 rows"):
         estimate_mean_sq_norm(u[:2])
     est = estimate_alignment(u.astype(np.float32), u)
-    assert math.isnan(est.bound) and est.alignment == pytest.approx(1.0)
+    assert est.bound is None and est.slack is None and est.alignment == pytest.approx(1.0)
+    assert "no eta2" in est.note
+    assert json.loads(json.dumps(est.to_dict(), allow_nan=False))["bound"] is None
     with pytest.raises(ValueError, match="row-stochastic"):
         alignment_exact([0.5, 0.5], [[0.5, 0.6], [0.5, 0.5]], np.eye(2))
     with pytest.raises(ValueError, match="one row per value"):
         alignment_exact([0.5, 0.5], [[0.5, 0.5], [0.5, 0.5]], np.eye(3))
+
+
+def test_unit_rows_tolerance_is_shared_and_float32_passes():
+    """alignment validates unit rows with theory._validation.as_unit_rows (tolerance 1e-5)."""
+    rng = np.random.default_rng(3)
+    u = rng.standard_normal((50, 8))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    u32 = u.astype(np.float32)
+    assert np.abs(np.linalg.norm(u32.astype(np.float64), axis=1) - 1).max() > 0  # not exactly unit
+    e32, e64 = estimate_mean_sq_norm(u32), estimate_mean_sq_norm(u)
+    assert e32.value == pytest.approx(e64.value, abs=1e-6)
+    assert estimate_alignment(u * (1 + 0.9e-5), u).alignment == pytest.approx(1.0, abs=1e-12)  # renormalized
+    with pytest.raises(ValueError, match="tolerance 1e-05"):
+        estimate_alignment(u * (1 + 1.1e-5), u)
+
+
+def test_encoder_results_are_objects_and_the_tuple_is_deprecated():
+    p0, K, _ = _instance(5, 3, 4, 0.5, 1)
+    res = hgr_encoder(p0, K, d=3)
+    assert res.encoder.shape == (4, 3) and res.exact.slack >= -1e-12 and "HGR" in res.method
+    with pytest.warns(DeprecationWarning, match="unpacking"):
+        F, ex = res
+    assert F is res.encoder and ex is res.exact
+    d = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert d["exact"]["efficiency"] == pytest.approx(res.exact.efficiency)
+    opt = max_alignment(p0, K, 2, objective="efficiency", n_restarts=1, seed=0)
+    assert opt.exact.efficiency <= 1 + 1e-8 and "efficiency" in opt.method
+    with pytest.warns(DeprecationWarning, match="n_samples"):
+        assert estimate_mean_sq_norm(np.eye(3)).n == 3
+
+
+def test_collapsed_encoder_has_no_efficiency_and_says_why():
+    p0, K, _ = _instance(6, 3, 4, 0.5, 1)
+    ex = alignment_exact(p0, K, np.tile([1.0, 0.0], (4, 1)))  # u constant: ||m|| = 1
+    assert ex.efficiency is None and "undefined" in ex.note
+    assert ex.slack == pytest.approx(0.0, abs=1e-12)
+    assert json.loads(json.dumps(ex.to_dict(), allow_nan=False))["efficiency"] is None

@@ -8,7 +8,9 @@ References used (never the function's own output):
 - Monte Carlo spread of the plug-in (multinomial replications) for sampling tolerances (5 sigma).
 """
 
+import dataclasses
 import itertools
+import json
 import math
 
 import numpy as np
@@ -31,6 +33,7 @@ from theory.hgr import (
     hgr_label_posterior,
     hgr_tensorize,
     markov_joint,
+    rho_channel_grid,
 )
 
 pytestmark = pytest.mark.claim("P1")
@@ -151,6 +154,69 @@ def test_hgr_discrete_rejects_bad_tables():
     assert isinstance(hgr_discrete(P).rho, float)
 
 
+def _q_matrix(P: np.ndarray) -> np.ndarray:
+    """Q = P / sqrt(p(x) p(y)) on the support, written here (no deflation)."""
+    P = P / P.sum()
+    px, py = P.sum(1), P.sum(0)
+    P = P[np.ix_(px > 0, py > 0)]
+    return P / np.sqrt(px[px > 0])[:, None] / np.sqrt(py[py > 0])[None, :]
+
+
+@settings(max_examples=40)
+@given(tables)
+def test_hgr_discrete_spectrum_is_the_dense_svd_of_q(P):
+    """One SVD of the deflated operator gives all singular values of Q (1 first, then rho)."""
+    ref = np.linalg.svd(_q_matrix(P), compute_uv=False)
+    res = hgr_discrete(P)
+    assert res.singular_values.shape == ref.shape
+    assert np.allclose(res.singular_values, ref, atol=1e-12)
+    if ref.size >= 2:
+        assert res.rho == pytest.approx(ref[1], abs=1e-12)
+
+
+def test_hgr_discrete_partial_svd_matches_a_dense_reference():
+    """n_singular=k on a table large enough for ARPACK: rho, the top spectrum and the transforms."""
+    rng = np.random.default_rng(12)
+    P = rng.random((300, 260)) ** 4
+    P[:, 7] = 0.0  # a value of Y with probability 0
+    Q = _q_matrix(P)
+    ref = np.linalg.svd(Q, compute_uv=False)
+    res = hgr_discrete(P, n_singular=4)
+    assert res.singular_values.shape == (4,)
+    assert np.allclose(res.singular_values, ref[:4], atol=1e-12)
+    assert res.rho == pytest.approx(ref[1], abs=1e-12)
+    Pn = P / P.sum()
+    assert res.f @ res.px == pytest.approx(0.0, abs=1e-10)
+    assert res.f @ (res.px * res.f) == pytest.approx(1.0, abs=1e-10)
+    assert res.g @ (res.py * res.g) == pytest.approx(1.0, abs=1e-10)
+    assert res.f @ Pn @ res.g == pytest.approx(res.rho, abs=1e-10)
+    assert res.g[7] == 0.0
+    full = hgr_discrete(P)
+    assert np.allclose(full.singular_values, ref, atol=1e-12)
+    sign = np.sign(res.f @ (Pn.sum(1) * full.f))  # (f, g) is defined up to a joint sign
+    assert np.allclose(res.f, sign * full.f, atol=1e-8) and np.allclose(res.g, sign * full.g, atol=1e-8)
+
+
+def test_hgr_discrete_partial_svd_on_a_block_table_keeps_the_tie():
+    """Y a function of X (two blocks): s_1 = s_2 = 1; the deflation still returns a centred pair."""
+    rng = np.random.default_rng(2)
+    P = np.zeros((200, 180))
+    P[:100, :90] = rng.random((100, 90))
+    P[100:, 90:] = rng.random((100, 90))
+    res = hgr_discrete(P, n_singular=2)
+    assert res.rho == pytest.approx(1.0, abs=1e-10)
+    assert res.f @ res.px == pytest.approx(0.0, abs=1e-10)
+    assert np.allclose(res.singular_values, [1.0, 1.0], atol=1e-10)
+
+
+def test_hgr_result_is_frozen_and_strict_json():
+    res = hgr_discrete([[0.3, 0.1], [0.1, 0.5]])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.rho = 0.0
+    d = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert d["eta2"] == pytest.approx(res.rho**2) and d["x"] is None
+
+
 # ---------------------------------------------------------------------------------------------------
 # tensorisation and data processing
 # ---------------------------------------------------------------------------------------------------
@@ -205,6 +271,17 @@ def test_gaussian_channel_grid_converges_to_abs_A():
         rho, fine = _rho_channel_richardson(A, math.sqrt(1 - A * A), 120, "gaussian", 0.0, 4)
         assert rho == pytest.approx(abs(A), abs=5e-5)
         assert fine <= abs(A) + 1e-9  # the quantised pair is a function of (X, X0): a lower bound
+
+
+@pytest.mark.parametrize(("A", "c"), [(0.6, 0.8), (-0.3, 0.5)])
+def test_rho_channel_grid_gaussian_base_against_closed_form(A, c):
+    """Public path of the grid operator (claims.checks.alignment uses it): |A| / sqrt(A^2 + c^2)."""
+    res = rho_channel_grid(A, c, base="gaussian", n_grid=120)
+    exact = abs(A) / math.sqrt(A * A + c * c)
+    assert res.rho == pytest.approx(exact, abs=5e-5)
+    assert res.rho_fine <= exact + 1e-9 and res.rho_coarse <= res.rho_fine + 1e-12
+    assert res.to_dict()["eta2"] == pytest.approx(res.rho**2)
+    assert (res.rho, res.rho_fine) == _rho_channel_richardson(A, c, 120, "gaussian", 0.0, 4)
 
 
 def test_grid_operator_increases_along_nested_refinements():
@@ -405,6 +482,24 @@ def test_ace_transforms_are_normalised_and_evaluable():
     assert fx.mean() == pytest.approx(0.0, abs=1e-9) and fx.std() == pytest.approx(1.0, abs=1e-9)
     assert np.corrcoef(fx, gy)[0, 1] == pytest.approx(res.rho_in_sample, abs=1e-6)
     assert np.all(np.isfinite(res.transform_x(np.array([-50.0, 0.0, 50.0]))))
+
+
+def test_ace_without_bootstrap_says_no_interval():
+    """n_boot = 0: no interval (None fields and a note), never [nan, nan]; strict JSON; n_boot = 1 refused."""
+    x, y = _gauss_pair(0.6, 400, seed=3)
+    res = hgr_ace(x, y, seed=0, n_boot=0)
+    assert res.ci_low is None and res.ci_high is None and res.se is None and not res.has_interval
+    assert "no interval" in res.note and "no interval" in str(res) and "nan" not in str(res)
+    d = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert d["ci_low"] is None and d["se"] is None and d["has_interval"] is False
+    assert d["n_samples"] == 400 and d["eta2"] == pytest.approx(res.rho**2)
+    with pytest.raises(ValueError, match="n_boot"):
+        hgr_ace(x, y, seed=0, n_boot=1)
+    boot = hgr_ace(x, y, seed=0, n_boot=4, level=0.9)
+    assert boot.has_interval and boot.ci_low <= boot.rho <= boot.ci_high and boot.note == ""
+    assert "90% CI [" in str(boot)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        boot.rho = 0.0
 
 
 def test_ace_validation():
