@@ -84,7 +84,8 @@ def to_jsonable(obj: Any) -> Any:
 
     Dataclasses become dicts of their fields (plus the names in a class attribute ``_json_extra``, for
     derived properties), mappings and sequences are converted item by item, numpy scalars and arrays
-    become Python numbers and (nested) lists, enums their ``value``, paths strings, and every
+    become Python numbers and (nested) lists, enums their ``value``, paths and sympy expressions strings,
+    and every
     non-finite float (NaN, +-inf) becomes ``None``: write the reason beside it where it matters.
     """
     import dataclasses
@@ -114,6 +115,8 @@ def to_jsonable(obj: Any) -> Any:
         return obj
     if hasattr(obj, "to_dict"):
         return to_jsonable(obj.to_dict())
+    if type(obj).__module__.split(".")[0] == "sympy":  # symbols and expressions: their printed form
+        return str(obj)
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 

@@ -184,24 +184,20 @@ def _run_hgr(args) -> int:
             if not 0 <= j < M.shape[1]:
                 raise ValueError(f"column {j} out of range for a matrix with {M.shape[1]} columns")
         res = hgr_ace(M[:, args.x_cols], M[:, args.y_cols], seed=args.seed, n_boot=args.n_boot)
-        has_ci = args.n_boot > 0 and math.isfinite(res.ci_low) and math.isfinite(res.ci_high)
         out = {
             "method": "ace",
             "rho": res.rho,
-            "eta2": res.rho**2,
-            "ci": [res.ci_low, res.ci_high] if has_ci else None,
-            "ci_note": None if has_ci else "no interval (--n-boot 0)",
-            "se": res.se if has_ci else None,
+            "eta2": res.eta2,
+            "ci_low": res.ci_low,
+            "ci_high": res.ci_high,
+            "ci_note": None if res.has_interval else res.interval_text(),
+            "se": res.se,
             "rho_in_sample": res.rho_in_sample,
             "n": int(M.shape[0]),
             "n_iter": res.n_iter,
             "converged": res.converged,
         }
-        ci = f"95% CI [{res.ci_low:.4f}, {res.ci_high:.4f}]" if has_ci else "no interval: --n-boot 0"
-        print(
-            f"{args.file}: rho_m = {res.rho:.4f} ({ci}, in-sample {res.rho_in_sample:.4f}), "
-            f"eta2 = {res.rho**2:.4f}, n = {M.shape[0]}"
-        )
+        print(f"{args.file}: {res.summary()}")
     else:
         res = hgr_discrete(M)
         out = {"method": "exact", "rho": res.rho, "eta2": res.eta2, "f": res.f, "g": res.g}

@@ -92,7 +92,7 @@ def test_hgr_without_bootstrap_says_no_interval(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "nan" not in out.lower() and "no interval" in out
     data = json.loads(out_json.read_text(), parse_constant=_reject)
-    assert data["ci"] is None and "no interval" in data["ci_note"]
+    assert data["ci_low"] is None and data["ci_high"] is None and "no interval" in data["ci_note"]
 
 
 def test_hgr_error_names_the_file_once(tmp_path, capsys):

@@ -47,12 +47,6 @@ def test_errors_exit_2(tmp_path, capsys, args, msg):
     assert msg in capsys.readouterr().err
 
 
-_CLI_CHANGE = (
-    "needs the theory/cli.py change for the hgr command given in the h-hgr report (issue 9, item 10)"
-)
-
-
-@pytest.mark.xfail(reason=_CLI_CHANGE, strict=True)
 def test_no_bootstrap_prints_no_interval(tmp_path, capsys):
     rng = np.random.default_rng(4)
     x = rng.standard_normal(200)
@@ -64,7 +58,6 @@ def test_no_bootstrap_prints_no_interval(tmp_path, capsys):
     assert json.loads(out_json.read_text())["ci_low"] is None
 
 
-@pytest.mark.xfail(reason=_CLI_CHANGE, strict=True)
 def test_error_names_the_file_once(tmp_path, capsys):
     assert main(["hgr", str(tmp_path / "missing.npy")]) == 2
     err = capsys.readouterr().err

@@ -80,11 +80,6 @@ def test_to_dict_is_strict_json():
         table.c_k = {}
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    strict=False,
-    reason="theory._io.to_jsonable does not know sympy objects yet (change requested in the report)",
-)
 def test_symbolic_results_to_dict_write_expressions_as_strings():
     d = symbolic.ratio_expansion().to_dict()
     assert d["h1"] == str(symbolic.ratio_expansion().h1)
