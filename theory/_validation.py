@@ -12,9 +12,13 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "PROB_ATOL",
+    "as_channel",
     "as_int",
     "as_matrix",
+    "as_prob_vector",
     "as_real",
+    "as_real_array",
     "as_rng",
     "as_unit_rows",
     "as_vector",

@@ -199,7 +199,7 @@ def _run_hgr(args) -> int:
         }
         print(f"{args.file}: {res.summary()}")
     else:
-        res = hgr_discrete(M)
+        res = hgr_discrete(M, n_singular=2)
         out = {"method": "exact", "rho": res.rho, "eta2": res.eta2, "f": res.f, "g": res.g}
         print(f"{args.file}: rho_m = {res.rho:.6f}, eta2 = {res.eta2:.6f} (exact, table {M.shape})")
     if args.json is not None:
