@@ -21,10 +21,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import special as sp
 
-from theory._validation import check_int, check_real
+from theory._validation import check_int
 
 __all__ = [
     "DEBYE_U",
+    "D_MAX",
     "log_iv",
     "log_iv_normalized",
     "log_iv_scaled",
@@ -70,11 +71,30 @@ _SERIES_TERMS = 60
 _IVE_MIN = 1e-280
 
 
+D_MAX = 2**53
+"""Largest accepted dimension ``d``: beyond it ``d`` and ``d - 1`` are the same float64 number."""
+
+
+def _check_d(d, name: str = "d", *, low: int = 2) -> int:
+    """``d`` as an ``int`` with ``low <= d <= D_MAX`` (TypeError for bools, floats, strings)."""
+    return check_int(d, name, low=low, high=D_MAX)
+
+
 def _as_nonneg_array(x, name: str) -> np.ndarray:
+    """``x`` (a real number or array of real numbers) as a float64 array of finite values ``>= 0``.
+
+    Bools, strings, complex numbers and object arrays are a :class:`TypeError`; NaN, inf and negative
+    values a :class:`ValueError` naming ``name``. Empty arrays pass (the functions are elementwise).
+    """
+    if isinstance(x, bool | np.bool_ | str | bytes) or x is None:
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {x!r}")
     try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a real number or array of real numbers; got {x!r}") from exc
+        raw = np.asarray(x)
+    except Exception as exc:  # ragged sequences and the like
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {x!r}") from exc
+    if raw.dtype == np.bool_ or not np.issubdtype(raw.dtype, np.number) or np.iscomplexobj(raw):
+        raise TypeError(f"{name} must hold real numbers; got an array of dtype {raw.dtype}")
+    arr = raw.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite; got {x!r}")
     if np.any(arr < 0):
@@ -223,7 +243,7 @@ def log_sphere_area(d: int) -> float:
     d : int
         Ambient dimension, ``d >= 1``.
     """
-    d = check_int(d, "d", low=1)
+    d = _check_d(d, low=1)
     return float(np.log(2.0) + 0.5 * d * np.log(np.pi) - sp.gammaln(0.5 * d))
 
 
@@ -248,9 +268,8 @@ def log_vmf_norm(d: int, kappa) -> np.ndarray:
     -------
     float or ndarray
     """
-    d = check_int(d, "d", low=2)
-    if np.ndim(kappa) == 0:
-        check_real(kappa, "kappa", low=0.0)
+    d = _check_d(d)
+    kappa = _as_nonneg_array(kappa, "kappa")
     nu = 0.5 * d - 1.0
     out = -log_sphere_area(d) - log_iv_normalized(nu, kappa)
-    return out
+    return float(out) if np.ndim(out) == 0 else out

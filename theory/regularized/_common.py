@@ -1,0 +1,40 @@
+"""Shared validation and grids of :mod:`theory.regularized` (private)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from theory._validation import as_vector, check_real
+from theory.uniformity import phi_uniform, phi_vmf
+
+DEFAULT_KAPPAS = np.logspace(-3, 5, 161)
+"""Default grid of concentrations for the searches over the vMF family: ``logspace(-3, 5, 161)``."""
+
+
+def check_eta2(eta2) -> float:
+    return check_real(eta2, "eta2", low=0.0, high=1.0)
+
+
+def check_alpha(alpha, *, positive: bool = False) -> float:
+    return check_real(alpha, "alpha", low=0.0, low_open=positive)
+
+
+def kappa_grid(kappas) -> np.ndarray:
+    """``kappas`` as a non-empty float64 vector of finite positive concentrations (default grid if None)."""
+    if kappas is None:
+        return DEFAULT_KAPPAS
+    if isinstance(kappas, str | bytes | bool | np.bool_):
+        raise TypeError(f"kappas must be a 1-D array of positive concentrations; got {kappas!r}")
+    arr = np.asarray(kappas)
+    if arr.dtype == np.bool_:
+        raise TypeError(f"kappas must hold real numbers; got dtype {arr.dtype}")
+    kap = as_vector(arr, "kappas")
+    if np.any(kap <= 0):
+        raise ValueError(f"kappas must be positive; got min {kap.min()}")
+    return kap
+
+
+def phi_gap_grid(d: int, alpha: float, kappas: np.ndarray) -> np.ndarray:
+    """:math:`\\Phi(\\mathrm{vMF}_\\kappa) - \\Phi(\\sigma)` at each grid point (validated inputs)."""
+    base = phi_uniform(d, alpha)
+    return np.array([phi_vmf(d, float(x), alpha) for x in kappas]) - base
