@@ -22,9 +22,10 @@ from scipy import special as sp
 
 from theory._io import ResultMixin
 from theory._validation import as_unit_rows, check_int, check_real, make_rng
-from theory.special import _check_d
+from theory.special import _check_conc, _check_d
 from theory.sphere import sample_uniform
 from theory.uniformity import phi_uniform
+from theory.uniformity._closed_form import _psi
 from theory.vmf import mean_resultant_length, sample_vmf
 
 __all__ = [
@@ -38,17 +39,14 @@ __all__ = [
 
 
 def _check_alpha(alpha, name: str = "alpha") -> float:
-    return check_real(alpha, name, low=0.0)
+    return _check_conc(alpha, name)
 
 
 def _check_kappa_pair(kappa_pair) -> float:
-    """``kappa_pair >= 0`` finite, or ``+inf`` (``v = u``)."""
-    if isinstance(kappa_pair, int | float | np.floating | np.integer) and not isinstance(
-        kappa_pair, bool | np.bool_
-    ):
-        if kappa_pair == np.inf:
-            return np.inf
-    return check_real(kappa_pair, "kappa_pair", low=0.0)
+    """``0 <= kappa_pair <= KAPPA_MAX``, or ``+inf`` (``v = u``)."""
+    if isinstance(kappa_pair, float | np.floating) and kappa_pair == np.inf:
+        return np.inf
+    return _check_conc(kappa_pair, "kappa_pair")
 
 
 def infonce_loss(u, v, alpha: float) -> float:
@@ -134,8 +132,8 @@ def infonce_bias_first_order(d: int, alpha: float, kappa_pair: float) -> float:
         log_pos = alpha
     else:
         kp = kappa_pair
-        log_pos = phi_uniform(d, kp + alpha) - phi_uniform(d, kp)
-    return float(np.exp(log_pos - psi_a) - 1.0 - 0.5 * np.expm1(phi_uniform(d, 2.0 * alpha) - 2.0 * psi_a))
+        log_pos = _psi(d, kp + alpha) - _psi(d, kp)
+    return float(np.exp(log_pos - psi_a) - 1.0 - 0.5 * np.expm1(_psi(d, 2.0 * alpha) - 2.0 * psi_a))
 
 
 @dataclass(frozen=True)
@@ -200,7 +198,7 @@ def infonce_convergence(
     d : int
         ``d >= 2``.
     alpha : float
-        ``alpha >= 0``.
+        ``0 <= alpha <= KAPPA_MAX``.
     kappa_pair : float
         Pair concentration (``0``: independent views; ``np.inf``: ``v = u``).
     Ns : sequence of int

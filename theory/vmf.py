@@ -29,8 +29,17 @@ import numpy as np
 from scipy import special as sp
 
 from theory._deprecation import renamed_keywords
-from theory._validation import as_unit_rows, as_vector, check_int, check_real, make_rng
-from theory.special import _as_nonneg_array, _check_d, log_iv_normalized, log_vmf_norm
+from theory._validation import as_unit_rows, as_vector, check_int, make_rng
+from theory.special import (
+    KAPPA_MAX,
+    _as_nonneg_array,
+    _check_conc,
+    _check_d,
+    _hankel_series,
+    _log_ive,
+    log_iv_normalized,
+    log_vmf_norm,
+)
 
 __all__ = [
     "kl_vmf_uniform",
@@ -48,6 +57,31 @@ def _psi(d: int, x):
     return float(out) if np.ndim(out) == 0 else out
 
 
+_LARGE_KAPPA = 100.0
+
+
+def _large_kappa(d: int, kappas: np.ndarray):
+    """``(one_minus_a, kappa_minus_psi)`` for ``kappa > 0`` without subtracting numbers of size ``kappa``.
+
+    .. math::
+        1 - A_d(\\kappa) = -\\operatorname{expm1}\\big(L_{\\nu+1}(\\kappa) - L_\\nu(\\kappa)\\big), \\qquad
+        \\kappa - \\psi_d(\\kappa) = \\nu\\log(\\kappa/2) - \\log\\Gamma(\\nu+1) - L_\\nu(\\kappa),
+
+    with :math:`L_\\nu = \\log(e^{-\\kappa} I_\\nu)` (:func:`theory.special._log_ive`), ``nu = d/2 - 1``;
+    where ``kappa >= 20 (nu + 1)^2`` the difference of Hankel's series is summed term by term instead.
+    """
+    nu = 0.5 * d - 1.0
+    nus = np.full(kappas.shape, nu)
+    log_i0 = _log_ive(nus, kappas)
+    one_minus_a = -np.expm1(_log_ive(nus + 1.0, kappas) - log_i0)
+    hank = kappas >= 20.0 * (nu + 1.0) ** 2
+    if hank.any():
+        k = kappas[hank]
+        one_minus_a[hank] = _hankel_series(nus[hank], k, 1.0) / _hankel_series(nus[hank], k)
+    kappa_minus_psi = nu * np.log(0.5 * kappas) - sp.gammaln(nu + 1.0) - log_i0
+    return one_minus_a, kappa_minus_psi
+
+
 def mean_resultant_length(d: int, kappa):
     """Mean resultant length :math:`A_d(\\kappa) = \\lVert m(\\mathrm{vMF}_\\kappa)\\rVert`.
 
@@ -55,14 +89,16 @@ def mean_resultant_length(d: int, kappa):
         A_d(\\kappa) = \\frac{I_{d/2}(\\kappa)}{I_{d/2-1}(\\kappa)} = \\psi_d'(\\kappa),
 
     computed as a difference of scaled log-Bessel values (:math:`A_d(0) = 0`,
-    :math:`A_d(\\kappa) \\approx \\kappa/d` for small ``kappa``).
+    :math:`A_d(\\kappa) \\approx \\kappa/d` for small ``kappa``); for ``kappa > 100`` from Hankel's
+    expansion or the scaled Bessel ratio, so that :math:`1 - A_d(\\kappa) \\approx (d-1)/(2\\kappa)` keeps
+    its relative accuracy (the log-Bessel difference loses ``kappa * 1e-16`` in absolute terms).
 
     Parameters
     ----------
     d : int
         ``2 <= d <= D_MAX``.
     kappa : float or ndarray
-        ``kappa >= 0`` (finite).
+        ``0 <= kappa <= KAPPA_MAX`` (``1e12``).
 
     Returns
     -------
@@ -70,7 +106,7 @@ def mean_resultant_length(d: int, kappa):
         Same shape as ``kappa``, values in ``[0, 1)``.
     """
     d = _check_d(d)
-    kappas = _as_nonneg_array(kappa, "kappa")
+    kappas = _as_nonneg_array(kappa, "kappa", high=KAPPA_MAX)
     nu = 0.5 * d - 1.0
     with np.errstate(divide="ignore"):
         # I_{nu+1}/I_nu = (k/2)/(nu+1) * 0F1(nu+2)/0F1(nu+1)
@@ -79,7 +115,12 @@ def mean_resultant_length(d: int, kappa):
             - log_iv_normalized(nu, kappas)
             + np.log(0.5 * kappas / (nu + 1.0))
         )
-    out = np.exp(la)
+    out = np.atleast_1d(np.exp(la))
+    big = np.atleast_1d(kappas > _LARGE_KAPPA)
+    if big.any():
+        one_minus_a, _ = _large_kappa(d, np.atleast_1d(kappas)[big])
+        out[big] = 1.0 - one_minus_a
+    out = out.reshape(np.shape(kappas))
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -89,25 +130,33 @@ def kl_vmf_uniform(d: int, kappa):
     .. math::
         \\mathrm{KL}(\\mathrm{vMF}_\\kappa \\Vert \\sigma)
         = \\log\\big(C_d(\\kappa) |S^{d-1}|\\big) + \\kappa A_d(\\kappa)
-        = \\kappa A_d(\\kappa) - \\psi_d(\\kappa),
+        = \\kappa A_d(\\kappa) - \\psi_d(\\kappa)
+        = [\\kappa - \\psi_d(\\kappa)] - \\kappa\\,[1 - A_d(\\kappa)],
 
-    :math:`\\approx \\kappa^2/(2d)` at small ``kappa`` (both terms keep full relative accuracy there).
+    :math:`\\approx \\kappa^2/(2d)` at small ``kappa`` (both terms keep full relative accuracy there) and
+    :math:`\\approx \\frac{d-1}{2}\\log\\kappa` at large ``kappa``, where the last form is used
+    (``kappa > 100``) so that no two numbers of size ``kappa`` are subtracted.
 
     Parameters
     ----------
     d : int
         ``2 <= d <= D_MAX``.
     kappa : float or ndarray
-        ``kappa >= 0`` (finite).
+        ``0 <= kappa <= KAPPA_MAX`` (``1e12``).
 
     Returns
     -------
     float or ndarray
     """
     d = _check_d(d)
-    kappas = _as_nonneg_array(kappa, "kappa")
-    out = kappas * mean_resultant_length(d, kappas) - _psi(d, kappas)
-    out = np.maximum(out, 0.0)
+    kappas = _as_nonneg_array(kappa, "kappa", high=KAPPA_MAX)
+    out = np.atleast_1d(kappas * mean_resultant_length(d, kappas) - _psi(d, kappas)).astype(np.float64)
+    big = np.atleast_1d(kappas > _LARGE_KAPPA)
+    if big.any():
+        k = np.atleast_1d(kappas)[big]
+        one_minus_a, kappa_minus_psi = _large_kappa(d, k)
+        out[big] = kappa_minus_psi - k * one_minus_a
+    out = np.maximum(out, 0.0).reshape(np.shape(kappas))
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -148,7 +197,7 @@ def sample_vmf(n_samples: int, mean, kappa: float, seed=None) -> np.ndarray:
     mean : array_like, shape (d,) or (n_samples, d)
         Unit mean direction(s); one per row if 2-D (then the row count must be ``n_samples``), ``d >= 2``.
     kappa : float
-        Concentration ``kappa >= 0``.
+        Concentration ``0 <= kappa <= KAPPA_MAX``.
     seed : None, int or Generator
 
     Returns
@@ -156,7 +205,7 @@ def sample_vmf(n_samples: int, mean, kappa: float, seed=None) -> np.ndarray:
     ndarray, shape (n_samples, d)
     """
     n_samples = check_int(n_samples, "n_samples", low=1)
-    kappa = check_real(kappa, "kappa", low=0.0)
+    kappa = _check_conc(kappa, "kappa")
     rng = make_rng(seed)
     if np.ndim(mean) == 1:
         mu = as_unit_rows(np.asarray(mean)[None, :], "mean")
@@ -188,8 +237,8 @@ def _check_mixture(weights, means, kappas, d: int | None = None):
     pi = pi / pi.sum()
     mu = as_unit_rows(means, "means")
     kap = as_vector(kappas, "kappas")
-    if np.any(kap < 0):
-        raise ValueError(f"kappas must be >= 0; got min {kap.min()}")
+    if np.any(kap < 0) or np.any(kap > KAPPA_MAX):
+        raise ValueError(f"kappas must lie in [0, {KAPPA_MAX:g}]; got min {kap.min()}, max {kap.max()}")
     if not (pi.shape[0] == mu.shape[0] == kap.shape[0]):
         raise ValueError(
             f"weights, means and kappas must have K rows each; got {pi.shape[0]}, {mu.shape[0]}, "
@@ -220,7 +269,7 @@ def log_inner_vmf_mixture(u, weights, means, kappas, alpha: float) -> np.ndarray
     kappas : array_like, shape (K,)
         Concentrations ``>= 0``.
     alpha : float
-        Inverse temperature ``alpha >= 0``.
+        Inverse temperature ``0 <= alpha <= KAPPA_MAX``.
 
     Returns
     -------
@@ -228,7 +277,7 @@ def log_inner_vmf_mixture(u, weights, means, kappas, alpha: float) -> np.ndarray
     """
     u = as_unit_rows(u, "u")
     pi, mu, kap = _check_mixture(weights, means, kappas, u.shape[1])
-    alpha = check_real(alpha, "alpha", low=0.0)
+    alpha = _check_conc(alpha, "alpha")
     d = u.shape[1]
     vec = kap[None, :, None] * mu[None, :, :] + alpha * u[:, None, :]
     r = np.linalg.norm(vec, axis=2)

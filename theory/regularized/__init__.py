@@ -73,18 +73,17 @@ __all__ = [
     "kl_scaled_chi",
     "lemma1_constant",
     "log_partition_gaussian",
-    "plot_route",
     "qc_local",
     "qc_symbolic",
     "reduced_objective_vmf",
     "regularised_penalty",
     "regularized_penalty",
-    "route_study",
     "surrogate_threshold",
     "surrogate_vmf",
     "theorem1_vmf",
 ]
 
+# Deprecated module attributes (not in __all__, so that ``import *`` does not warn).
 _MOVED = {"route_study": "_legacy_route_study", "plot_route": "_legacy_plot_route"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from theory._validation import as_vector, check_real
+from theory.special import KAPPA_MAX
 from theory.uniformity import phi_uniform, phi_vmf
 
 DEFAULT_KAPPAS = np.logspace(-3, 5, 161)
@@ -16,7 +17,11 @@ def check_eta2(eta2) -> float:
 
 
 def check_alpha(alpha, *, positive: bool = False) -> float:
-    return check_real(alpha, "alpha", low=0.0, low_open=positive)
+    return check_real(alpha, "alpha", low=0.0, low_open=positive, high=KAPPA_MAX)
+
+
+KAPPA_GRID_MIN = 1e-100
+"""Smallest grid concentration: below it KL ~ kappa^2/(2d) underflows and the ratios become 0/0."""
 
 
 def kappa_grid(kappas) -> np.ndarray:
@@ -29,8 +34,11 @@ def kappa_grid(kappas) -> np.ndarray:
     if arr.dtype == np.bool_:
         raise TypeError(f"kappas must hold real numbers; got dtype {arr.dtype}")
     kap = as_vector(arr, "kappas")
-    if np.any(kap <= 0):
-        raise ValueError(f"kappas must be positive; got min {kap.min()}")
+    if np.any(kap < KAPPA_GRID_MIN) or np.any(kap > KAPPA_MAX):
+        raise ValueError(
+            f"kappas must lie in [{KAPPA_GRID_MIN:g}, {KAPPA_MAX:g}] (positive concentrations); "
+            f"got min {kap.min():g}, max {kap.max():g}"
+        )
     return kap
 
 

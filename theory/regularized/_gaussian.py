@@ -9,7 +9,7 @@ import numpy as np
 from theory._deprecation import TupleCompat, deprecated_alias, renamed_keywords
 from theory._io import ResultMixin
 from theory._validation import as_matrix, as_vector, check_int, check_real, make_rng
-from theory.special import _check_d
+from theory.special import _check_conc, _check_d
 from theory.sphere import sample_uniform
 from theory.vmf import kl_vmf_uniform
 
@@ -218,7 +218,7 @@ def kl_polar_vmf_chi(d: int, kappa: float, lam: float, lam_rho: float | None = N
     d : int
         ``d >= 2``.
     kappa : float
-        ``kappa >= 0``.
+        ``0 <= kappa <= KAPPA_MAX``.
     lam : float
         ``lam > 0``.
     lam_rho : float, optional
@@ -229,7 +229,7 @@ def kl_polar_vmf_chi(d: int, kappa: float, lam: float, lam_rho: float | None = N
     float
     """
     d = _check_d(d)
-    kappa = check_real(kappa, "kappa", low=0.0)
+    kappa = _check_conc(kappa, "kappa")
     lam = _check_lam(lam)
     lam_rho = lam if lam_rho is None else _check_lam(lam_rho, "lam_rho")
     return float(kl_vmf_uniform(d, kappa)) + kl_scaled_chi(d, lam_rho, lam)

@@ -15,7 +15,7 @@ import numpy as np
 from theory._io import ResultMixin, to_jsonable
 from theory._validation import check_real
 from theory.regularized._common import check_alpha, kappa_grid, phi_gap_grid
-from theory.special import _as_nonneg_array, _check_d
+from theory.special import KAPPA_MAX, _as_nonneg_array, _check_d
 from theory.uniformity import phi_vmf
 from theory.vmf import mean_resultant_length
 
@@ -67,14 +67,14 @@ def qc_local(d: int, alpha):
     d : int
         ``d >= 2``.
     alpha : float or ndarray
-        ``alpha >= 0``.
+        ``0 <= alpha <= KAPPA_MAX``.
 
     Returns
     -------
     float or ndarray
     """
     d = _check_d(d)
-    alpha = _as_nonneg_array(alpha, "alpha")
+    alpha = _as_nonneg_array(alpha, "alpha", high=KAPPA_MAX)
     a = mean_resultant_length(d, alpha)
     return d * a * (2.0 - a) / 2.0
 

@@ -24,7 +24,7 @@ from theory._io import ResultMixin
 from theory._validation import check_real
 from theory.alignment import alignment_bound
 from theory.regularized._common import check_alpha, check_eta2, kappa_grid, phi_gap_grid
-from theory.special import _check_d
+from theory.special import _check_conc, _check_d
 from theory.uniformity import phi_uniform, phi_vmf
 from theory.vmf import kl_vmf_uniform, mean_resultant_length
 
@@ -49,7 +49,7 @@ def beta0(alpha: float, eta2: float, d: int, C: float = 0.5) -> float:
     Parameters
     ----------
     alpha : float
-        ``alpha >= 0``.
+        ``0 <= alpha <= KAPPA_MAX``.
     eta2 : float
         :math:`\\eta^2 \\in [0, 1]`.
     d : int
@@ -82,14 +82,14 @@ def reduced_objective_vmf(
     d : int
         ``d >= 2``.
     kappa : float
-        ``kappa >= 0`` (``0`` is sigma).
+        ``0 <= kappa <= KAPPA_MAX`` (``0`` is sigma).
     alpha, eta2, beta : float
         Inverse temperature, :math:`\\eta^2 \\in [0, 1]`, regularisation weight ``beta >= 0``.
     delta : float
         :math:`\\delta(d) = \\eta^2 - \\mathrm{Align}(\\sigma) \\ge 0`.
     """
     d = _check_d(d)
-    kappa = check_real(kappa, "kappa", low=0.0)
+    kappa = _check_conc(kappa, "kappa")
     alpha = check_alpha(alpha)
     eta2 = check_eta2(eta2)
     beta = check_real(beta, "beta", low=0.0)

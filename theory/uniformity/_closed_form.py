@@ -10,12 +10,18 @@ from scipy import special as sp
 
 from theory._deprecation import TupleCompat, renamed_keywords
 from theory._io import ResultMixin, to_jsonable
-from theory._validation import check_int, check_real
-from theory.special import _as_nonneg_array, _check_d, log_iv_normalized
+from theory._validation import check_int
+from theory.special import KAPPA_MAX, _as_nonneg_array, _check_conc, _check_d, log_iv_normalized
 from theory.uniformity._discrete import PhiEstimate, _check_alpha
 from theory.vmf import _check_mixture, log_inner_vmf_mixture, sample_vmf_mixture
 
 __all__ = ["PhiUniformD3", "phi_uniform", "phi_uniform_sympy_d3", "phi_vmf", "phi_vmf_mixture"]
+
+
+def _psi(d: int, x):
+    """:math:`\\psi_d(x) = \\Phi(\\sigma)|_{\\alpha = x}` without validation (``x`` up to ``2 KAPPA_MAX``)."""
+    out = log_iv_normalized(0.5 * d - 1.0, x)
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def phi_uniform(d: int, alpha):
@@ -37,14 +43,14 @@ def phi_uniform(d: int, alpha):
     d : int
         Dimension, ``2 <= d <= D_MAX``.
     alpha : float or ndarray
-        ``alpha >= 0`` (finite; ``alpha = 0`` is the limit ``tau -> inf``, where Phi = 0).
+        ``0 <= alpha <= KAPPA_MAX`` (finite; ``alpha = 0`` is the limit ``tau -> inf``, where Phi = 0).
 
     Returns
     -------
     float or ndarray
     """
     d = _check_d(d)
-    a = _as_nonneg_array(alpha, "alpha")
+    a = _as_nonneg_array(alpha, "alpha", high=KAPPA_MAX)
     out = log_iv_normalized(0.5 * d - 1.0, a)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -150,9 +156,9 @@ def phi_vmf(d: int, kappa: float, alpha: float, n_nodes: int = 2001) -> float:
     d : int
         ``d >= 2``.
     kappa : float
-        ``kappa >= 0``.
+        ``0 <= kappa <= KAPPA_MAX``.
     alpha : float
-        ``alpha >= 0``.
+        ``0 <= alpha <= KAPPA_MAX``.
     n_nodes : int
         Trapezoid nodes in ``s = atanh(t)``.
 
@@ -161,7 +167,7 @@ def phi_vmf(d: int, kappa: float, alpha: float, n_nodes: int = 2001) -> float:
     float
     """
     d = _check_d(d)
-    kappa = check_real(kappa, "kappa", low=0.0)
+    kappa = _check_conc(kappa, "kappa")
     alpha = _check_alpha(alpha)
     n_nodes = check_int(n_nodes, "n_nodes", low=101)
     if kappa == 0.0:
@@ -169,7 +175,7 @@ def phi_vmf(d: int, kappa: float, alpha: float, n_nodes: int = 2001) -> float:
     _, one_plus_t, w = _t_grid(d, kappa, n_nodes)
     r2 = (kappa - alpha) ** 2 + 2.0 * kappa * alpha * one_plus_t
     r = np.sqrt(np.maximum(r2, 0.0))
-    return float(w @ phi_uniform(d, r) - phi_uniform(d, kappa))
+    return float(w @ _psi(d, r) - _psi(d, kappa))
 
 
 @renamed_keywords(n="n_samples")
@@ -189,7 +195,7 @@ def phi_vmf_mixture(weights, means, kappas, alpha: float, n_samples: int = 20000
     means : array_like, shape (K, d)
     kappas : array_like, shape (K,)
     alpha : float
-        ``alpha >= 0``.
+        ``0 <= alpha <= KAPPA_MAX``.
     n_samples : int
         Monte Carlo sample size (the keyword ``n`` is a deprecated alias).
     seed : None, int or Generator

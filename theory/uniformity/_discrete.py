@@ -8,7 +8,8 @@ import numpy as np
 from scipy import special as sp
 
 from theory._io import ResultMixin
-from theory._validation import as_unit_rows, as_vector, check_real
+from theory._validation import as_unit_rows, as_vector
+from theory.special import _check_conc
 
 __all__ = ["PhiEstimate", "phi", "phi_estimate"]
 
@@ -16,7 +17,7 @@ _BLOCK = 1024
 
 
 def _check_alpha(alpha, name: str = "alpha") -> float:
-    return check_real(alpha, name, low=0.0)
+    return _check_conc(alpha, name)
 
 
 def phi(points, alpha: float, weights=None) -> float:
@@ -119,7 +120,7 @@ def phi_estimate(samples, alpha: float) -> PhiEstimate:
     samples : array_like, shape (N, d)
         Points on the unit sphere, ``N >= 3``.
     alpha : float
-        Inverse temperature, ``alpha >= 0``.
+        Inverse temperature, ``0 <= alpha <= KAPPA_MAX``.
 
     Returns
     -------
