@@ -200,7 +200,9 @@ def kl_scaled_chi(d: int, lam_rho: float, lam: float) -> float:
     lam_rho = _check_lam(lam_rho, "lam_rho")
     lam = _check_lam(lam)
     x = lam / lam_rho
-    return 0.5 * d * (x - 1.0 - np.log(x))
+    # log(lam / lam_rho), also where the ratio under- or overflows
+    log_x = np.log(x) if 0.0 < x < np.inf else np.log(lam) - np.log(lam_rho)
+    return 0.5 * d * (x - 1.0 - log_x)
 
 
 def kl_polar_vmf_chi(d: int, kappa: float, lam: float, lam_rho: float | None = None) -> float:
