@@ -1,7 +1,7 @@
 """The InfoNCE loss: the empirical loss of Eq. 2, its population functional, the L_N - log N limit.
 
 Paper (arXiv 2602.24012): the empirical loss of Eq. 2 (one direction, the positive inside the
-denominator), the population objective of Sec. 2
+denominator), the population objective of the paper's setup
 
 .. math::
     \\mathcal L(\\mu, \\pi) = -\\alpha\\, \\mathbb E_\\pi[u^\\top v] + \\Phi(\\mu),

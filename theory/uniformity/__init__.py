@@ -1,6 +1,6 @@
 """The uniformity potential Phi: its value on discrete measures, samples, the uniform law and vMF laws.
 
-Paper (arXiv 2602.24012, Sec. 2 and Sec. 4.1; Wang & Isola 2020, Thm 1): the population InfoNCE
+Paper (arXiv 2602.24012, the setup and Lemma 2; Wang & Isola 2020, Thm 1): the population InfoNCE
 objective splits into an alignment term and the uniformity potential
 
 .. math::

@@ -27,7 +27,7 @@ def phi(points, alpha: float, weights=None) -> float:
         \\Phi(\\mu) = \\sum_i w_i \\log \\sum_j w_j e^{\\alpha x_i^\\top x_j},
         \\qquad \\mu = \\sum_i w_i \\delta_{x_i}
 
-    (the definition of Sec. 2 applied to a discrete :math:`\\mu`; the ``j = i`` term is part of it).
+    (the paper's definition of Phi applied to a discrete :math:`\\mu`; the ``j = i`` term is part of it).
     Log-sum-exp in blocks, so ``alpha`` up to ``1e3`` and ``N`` in the tens of thousands are fine.
 
     Parameters
