@@ -25,6 +25,8 @@ from theory._validation import check_int, check_real
 
 __all__ = [
     "DEBYE_U",
+    "D_MAX",
+    "KAPPA_MAX",
     "log_iv",
     "log_iv_normalized",
     "log_iv_scaled",
@@ -70,16 +72,47 @@ _SERIES_TERMS = 60
 _IVE_MIN = 1e-280
 
 
-def _as_nonneg_array(x, name: str) -> np.ndarray:
+D_MAX = 2**53
+"""Largest accepted dimension ``d``: beyond it ``d`` and ``d - 1`` are the same float64 number."""
+
+KAPPA_MAX = 1e12
+"""Largest accepted concentration ``kappa`` and inverse temperature ``alpha`` (both are arguments of
+:math:`\\psi_d`). Beyond it :math:`1 - A_d(\\kappa) \\approx (d-1)/(2\\kappa)` falls below what float64
+Bessel ratios resolve, and Wood's vMF sampler degenerates; a ``tau = 1/alpha`` below ``1e-12`` has no use."""
+
+
+def _check_d(d, name: str = "d", *, low: int = 2) -> int:
+    """``d`` as an ``int`` with ``low <= d <= D_MAX`` (TypeError for bools, floats, strings)."""
+    return check_int(d, name, low=low, high=D_MAX)
+
+
+def _as_nonneg_array(x, name: str, *, high: float | None = None) -> np.ndarray:
+    """``x`` (a real number or array of real numbers) as a float64 array of finite values ``>= 0``.
+
+    Bools, strings, complex numbers and object arrays are a :class:`TypeError`; NaN, inf and negative
+    values a :class:`ValueError` naming ``name``. Empty arrays pass (the functions are elementwise).
+    """
+    if isinstance(x, bool | np.bool_ | str | bytes) or x is None:
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {x!r}")
     try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a real number or array of real numbers; got {x!r}") from exc
+        raw = np.asarray(x)
+    except Exception as exc:  # ragged sequences and the like
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {x!r}") from exc
+    if raw.dtype == np.bool_ or not np.issubdtype(raw.dtype, np.number) or np.iscomplexobj(raw):
+        raise TypeError(f"{name} must hold real numbers; got an array of dtype {raw.dtype}")
+    arr = raw.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite; got {x!r}")
     if np.any(arr < 0):
         raise ValueError(f"{name} must be >= 0; got min {arr.min()}")
+    if high is not None and np.any(arr > high):
+        raise ValueError(f"{name} must be <= {high:g}; got max {arr.max():g}")
     return arr
+
+
+def _check_conc(value, name: str) -> float:
+    """A scalar concentration or inverse temperature in ``[0, KAPPA_MAX]``."""
+    return check_real(value, name, low=0.0, high=KAPPA_MAX)
 
 
 def _series_scaled(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -105,6 +138,68 @@ def _debye_log_iv(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
     for k, coeffs in enumerate(DEBYE_U):
         total = total + np.polynomial.polynomial.polyval(p, coeffs) * inv_nu**k
     return nu * eta - 0.5 * np.log(2.0 * np.pi * nu) - 0.5 * np.log(s) + np.log(total)
+
+
+_HANKEL_TERMS = 10
+
+
+def _hankel_series(nu: np.ndarray, x: np.ndarray, shift: float = 0.0) -> np.ndarray:
+    """Hankel's series :math:`S_\\nu(x) = \\sum_k (-1)^k a_k(\\nu) x^{-k}` (``shift = 0``), or the
+    difference :math:`S_\\nu(x) - S_{\\nu+s}(x)` summed term by term (``shift = s``).
+
+    :math:`I_\\nu(x) \\sim e^x (2\\pi x)^{-1/2} S_\\nu(x)`,
+    :math:`a_k(\\nu) = \\prod_{j=1}^k (4\\nu^2 - (2j-1)^2) / (k!\\, 8^k)` (DLMF 10.40.1); used where
+    ``x >= 20 nu^2`` (each term at most 1/40 of the previous one; ten terms).
+    """
+    out = np.zeros_like(x) if shift else np.ones_like(x)
+    a0 = np.ones_like(nu)
+    a1 = np.ones_like(nu)
+    mu0, mu1 = 4.0 * nu * nu, 4.0 * (nu + shift) ** 2
+    for k in range(1, _HANKEL_TERMS + 1):
+        a0 = a0 * (mu0 - (2 * k - 1) ** 2) / (8.0 * k)
+        a1 = a1 * (mu1 - (2 * k - 1) ** 2) / (8.0 * k)
+        term = (a0 - a1) if shift else a0
+        out = out + (-1) ** k * term / x**k
+    return out
+
+
+def _log_ive(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """:math:`\\log(e^{-x} I_\\nu(x))` for ``x > 0`` without subtracting numbers of size ``x``.
+
+    Hankel's series where ``x >= 20 nu^2``; scipy's ``ive`` where it is a normal float; elsewhere
+    Debye's expansion with :math:`\\nu\\eta - x = \\nu^2/(\\sqrt{\\nu^2+x^2}+x)
+    + \\nu\\log\\frac{x}{\\nu + \\sqrt{\\nu^2 + x^2}}` written without cancellation.
+    """
+    nu, x = np.broadcast_arrays(np.asarray(nu, dtype=np.float64), np.asarray(x, dtype=np.float64))
+    out = np.empty(x.shape)
+    hank = x >= 20.0 * nu * nu
+    if hank.any():
+        out[hank] = np.log(_hankel_series(nu[hank], x[hank])) - 0.5 * np.log(2.0 * np.pi * x[hank])
+    rest = ~hank
+    if rest.any():
+        n_r, x_r = nu[rest], x[rest]
+        with np.errstate(all="ignore"):
+            v = sp.ive(n_r, x_r)
+        ok = np.isfinite(v) & (v > _IVE_MIN)
+        vals = np.empty(n_r.shape)
+        vals[ok] = np.log(v[ok])
+        bad = ~ok
+        if bad.any():
+            n_b, x_b = n_r[bad], x_r[bad]
+            r = np.hypot(n_b, x_b)
+            p = n_b / r  # (1 + z^2)^{-1/2} with z = x / nu
+            total = np.zeros_like(p)
+            for k, coeffs in enumerate(DEBYE_U):
+                total = total + np.polynomial.polynomial.polyval(p, coeffs) / n_b**k
+            vals[bad] = (
+                n_b * n_b / (r + x_b)
+                + n_b * np.log(x_b / (n_b + r))
+                - 0.5 * np.log(2.0 * np.pi)
+                - 0.5 * np.log(r)
+                + np.log(total)
+            )
+        out[rest] = vals
+    return out
 
 
 def log_iv_normalized(nu, x) -> np.ndarray:
@@ -136,7 +231,8 @@ def log_iv_normalized(nu, x) -> np.ndarray:
     nu = nu.astype(np.float64)
     x = x.astype(np.float64)
     out = np.empty(nu.shape, dtype=np.float64)
-    ser = 0.25 * x * x <= nu + 1.0
+    with np.errstate(over="ignore"):  # x**2 overflows to inf beyond 1e154: not the series regime
+        ser = 0.25 * x * x <= nu + 1.0
     if ser.any():
         out[ser] = _series_scaled(nu[ser], x[ser])
     rest = ~ser
@@ -149,7 +245,15 @@ def log_iv_normalized(nu, x) -> np.ndarray:
         vals[ok] = np.log(v[ok]) + x_r[ok]
         bad = ~ok
         if bad.any():
-            vals[bad] = _debye_log_iv(n_r[bad], x_r[bad])
+            # nu = 0 (d = 2) has no Debye expansion: Hankel's series for x >> nu^2 instead
+            n_b, x_b = n_r[bad], x_r[bad]
+            hank = x_b >= 20.0 * n_b * n_b
+            deb = np.empty(n_b.shape)
+            if hank.any():
+                deb[hank] = _log_ive(n_b[hank], x_b[hank]) + x_b[hank]
+            if (~hank).any():
+                deb[~hank] = _debye_log_iv(n_b[~hank], x_b[~hank])
+            vals[bad] = deb
         out[rest] = vals - n_r * np.log(0.5 * x_r) + sp.gammaln(n_r + 1.0)
     return out[()] if out.ndim == 0 else out
 
@@ -174,7 +278,8 @@ def log_iv_scaled(nu, x) -> np.ndarray:
         Same broadcast shape as ``nu`` and ``x``.
     """
     nu = _as_nonneg_array(nu, "nu")
-    out = log_iv_normalized(nu, x) - sp.gammaln(nu + 1.0)
+    with np.errstate(over="ignore"):  # lgamma(nu + 1) overflows to +inf for nu > 2.5e305: -inf result
+        out = log_iv_normalized(nu, x) - sp.gammaln(nu + 1.0)
     return out[()] if np.ndim(out) == 0 else out
 
 
@@ -223,7 +328,7 @@ def log_sphere_area(d: int) -> float:
     d : int
         Ambient dimension, ``d >= 1``.
     """
-    d = check_int(d, "d", low=1)
+    d = _check_d(d, low=1)
     return float(np.log(2.0) + 0.5 * d * np.log(np.pi) - sp.gammaln(0.5 * d))
 
 
@@ -248,9 +353,8 @@ def log_vmf_norm(d: int, kappa) -> np.ndarray:
     -------
     float or ndarray
     """
-    d = check_int(d, "d", low=2)
-    if np.ndim(kappa) == 0:
-        check_real(kappa, "kappa", low=0.0)
+    d = _check_d(d)
+    kappa = _as_nonneg_array(kappa, "kappa", high=KAPPA_MAX)
     nu = 0.5 * d - 1.0
     out = -log_sphere_area(d) - log_iv_normalized(nu, kappa)
-    return out
+    return float(out) if np.ndim(out) == 0 else out

@@ -1,4 +1,5 @@
-"""Quick checks of the claims encoded in :mod:`theory.regularized` (moved out of the math module)."""
+"""Quick checks of the regularized route (Sec. 4.2: R, Prop. 3, Lemma 1, Theorem 1, Corollary 2) and App. D,
+encoded in :mod:`theory.regularized`."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from theory.regularized import (
     lemma1_constant,
     log_partition_gaussian,
     qc_symbolic,
-    regularised_penalty,
+    regularized_penalty,
     surrogate_threshold,
     theorem1_vmf,
 )
 from theory.special import log_sphere_area, log_vmf_norm
-from theory.uniformity import kl_vmf_uniform, mean_resultant_length, phi_uniform, phi_vmf, sample_vmf
+from theory.uniformity import phi_uniform, phi_vmf
+from theory.vmf import kl_vmf_uniform, mean_resultant_length, sample_vmf
 
 
 def check_L1() -> ClaimResult:
@@ -60,15 +62,38 @@ def check_T2() -> ClaimResult:
     ]:
         b0 = beta0(alpha, eta2, d, C=lemma1_constant(d).C)
         m_at = theorem1_vmf(d, alpha, eta2, b0, kappas=kap).margin
-        bstar, kstar = beta_threshold_vmf(d, alpha, eta2, kappas=kap)
+        bt = beta_threshold_vmf(d, alpha, eta2, kappas=kap)
+        bstar, kstar = bt.beta_star, bt.kappa_star
         bloc = beta_threshold_local(d, alpha, eta2)
-        below = theorem1_vmf(d, alpha, eta2, 0.9 * bstar, kappas=kap).margin if bstar > 0 else np.nan
+        if bstar > 0:
+            t1_below = theorem1_vmf(d, alpha, eta2, 0.9 * bstar, kappas=kap)
+            below, k_below = t1_below.margin, t1_below.kappa_argmin
+        else:
+            below, k_below = np.nan, np.nan
         ok &= m_at >= -1e-10 and bstar <= b0 * (1 + 1e-9) and not (bstar > 0 and below >= 0)
-        rows.append((d, alpha, eta2, b0, m_at, bstar, kstar, below, bloc))
+        rows.append(
+            {
+                "d": d,
+                "alpha": alpha,
+                "eta2": eta2,
+                "beta0": b0,
+                "margin_beta0": m_at,
+                "beta_star": bstar,
+                "kappa_star": kstar,
+                "margin_0.9beta_star": below,
+                "kappa_argmin_0.9beta_star": k_below,
+                "beta_local": bloc,
+            }
+        )
     meas = "; ".join(
-        f"d={d} a={a:g} eta2={e:g}: beta0={b0:.3g}, margin(beta0)={m:.2g}, beta*={bs:.3g} "
-        f"(local {bl_:.3g})" + (f", margin(0.9beta*)={bl:.2g} at kappa={ks:.3g}" if bs > 0 else "")
-        for d, a, e, b0, m, bs, ks, bl, bl_ in rows
+        f"d={r['d']} a={r['alpha']:g} eta2={r['eta2']:g}: beta0={r['beta0']:.3g}, "
+        f"margin(beta0)={r['margin_beta0']:.2g}, beta*={r['beta_star']:.3g} (local {r['beta_local']:.3g})"
+        + (
+            f", margin(0.9beta*)={r['margin_0.9beta_star']:.2g} at kappa={r['kappa_argmin_0.9beta_star']:.3g}"
+            if r["beta_star"] > 0
+            else ""
+        )
+        for r in rows
     )
     return ClaimResult(
         measured=meas,
@@ -89,12 +114,11 @@ def check_T2() -> ClaimResult:
 def check_D() -> ClaimResult:
     """App. D surrogate: local (symbolic) and global (numerical) thresholds q_c(alpha, d)."""
     sym = qc_symbolic()
-    a, dd, al, _ = sym["symbols"]
     rows = []
     kap = np.logspace(-3, 4, 141)
     for d, alpha in [(3, 5.0), (8, 1.0), (32, 5.0), (128, 10.0), (256, 10.0)]:
         st = surrogate_threshold(d, alpha, kappas=kap)
-        sym_val = float(sym["qc"].subs({a: mean_resultant_length(d, alpha), dd: d, al: alpha}))
+        sym_val = sym.qc_value(d, alpha)
         rows.append((d, alpha, st.qc_local, sym_val, st.qc_global, st.kappa_at_global, st.first_order))
     sym_ok = all(abs(r[2] - r[3]) <= 1e-12 * abs(r[2]) for r in rows)
     # numerical small-kappa ratio agrees with the symbolic local threshold
@@ -110,7 +134,7 @@ def check_D() -> ClaimResult:
     )
     return ClaimResult(
         measured=meas,
-        expected=f"symbolic q_c = {sym['qc']} with a = A_d(alpha)",
+        expected=f"symbolic q_c = {sym.qc} with a = A_d(alpha)",
         verdict=Verdict.CONFIRMED_IN_FAMILY if (sym_ok and num_ok) else Verdict.REFUTED,
         scope=Scope.FAMILY,
         scope_detail="von Mises-Fisher family only (particle search over all measures: simulate)",
@@ -121,7 +145,7 @@ def check_D() -> ClaimResult:
             if first
             else "Transition continuous in every case tested."
         ),
-        data={"rows": rows, "qc_symbolic": str(sym["qc"])},
+        data={"rows": rows, "qc_symbolic": str(sym.qc)},
     )
 
 
@@ -136,7 +160,7 @@ def check_R() -> ClaimResult:
             s = b @ b.T / d + 0.1 * np.eye(d)
             neg_h = -0.5 * (d * (1 + np.log(2 * np.pi)) + np.linalg.slogdet(s)[1])
             second = float(np.trace(s) + m @ m)
-            errs.append(abs(regularised_penalty(neg_h, second, d, lam) - gaussian_kl(m, s, lam)))
+            errs.append(abs(regularized_penalty(neg_h, second, d, lam) - gaussian_kl(m, s, lam)))
     worst = max(errs)
     return ClaimResult(
         measured=f"max |(-H + lam E|z|^2 + log Z) - KL_Gauss| = {worst:.2e} over 12 Gaussians",

@@ -1,21 +1,14 @@
-"""Quick checks of the claims encoded in :mod:`theory.uniformity` (moved out of the math module)."""
+"""Quick checks of T1 (Lemma 2) and C1 (Corollary 1), encoded in :mod:`theory.uniformity` and
+:mod:`theory.infonce`."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from claims.registry import ClaimResult, Scope, Verdict
+from theory.infonce import infonce_bias_first_order, infonce_convergence, population_loss
 from theory.sphere import sample_uniform
-from theory.uniformity import (
-    infonce_bias_first_order,
-    infonce_convergence,
-    minimise_phi_discrete,
-    phi,
-    phi_uniform,
-    phi_uniform_sympy_d3,
-    phi_vmf,
-    population_loss,
-)
+from theory.uniformity import minimize_phi_discrete, phi, phi_uniform, phi_uniform_sympy_d3, phi_vmf
 
 
 def check_T1():
@@ -32,11 +25,11 @@ def check_T1():
                 gaps_random.append(phi(x, alpha) - phi_uniform(d, alpha))
     adv = []
     for d, alpha, N in [(3, 1.0, 32), (3, 10.0, 48), (3, 30.0, 64), (4, 3.0, 48), (8, 1.0, 48)]:
-        adv.append((d, alpha, N, minimise_phi_discrete(N, d, alpha, n_starts=2, seed=1).gap))
-    ks = np.concatenate([[0.0], np.logspace(-2, 3, 30)])
+        adv.append((d, alpha, N, minimize_phi_discrete(N, d, alpha, n_starts=2, seed=1).gap))
+    kappas = np.concatenate([[0.0], np.logspace(-2, 3, 30)])
     mono = []
     for d, alpha in [(3, 5.0), (16, 10.0), (256, 10.0)]:
-        vals = np.array([phi_vmf(d, float(k), alpha) for k in ks])
+        vals = np.array([phi_vmf(d, float(kappa), alpha) for kappa in kappas])
         mono.append(bool(np.all(np.diff(vals) > 0) and vals[0] == phi_uniform(d, alpha)))
     # Phi of a uniform sample (self-pairs included) -> Phi(sigma): measured rate
     Ns = np.array([100, 200, 400, 800])
@@ -44,8 +37,8 @@ def check_T1():
         [np.mean([phi(sample_uniform(n, 5, seed=rng), 2.0) for _ in range(20)]) for n in Ns]
     ) - phi_uniform(5, 2.0)
     rate = float(np.polyfit(np.log(Ns), np.log(conv_gap), 1)[0])
-    a_sym, expr = phi_uniform_sympy_d3()
-    sym_err = max(abs(float(expr.subs(a_sym, a)) - phi_uniform(3, a)) for a in (0.5, 2.0, 7.0, 50.0))
+    d3 = phi_uniform_sympy_d3()
+    sym_err = max(abs(float(d3.expr.subs(d3.alpha, a)) - phi_uniform(3, a)) for a in (0.5, 2.0, 7.0, 50.0))
     min_rand = float(min(gaps_random))
     min_adv = float(min(g for *_, g in adv))
     ok = min_rand >= -1e-12 and min_adv >= -1e-12 and all(mono) and sym_err < 1e-12
@@ -74,11 +67,11 @@ def check_T1():
 def check_C1():
     """C1: at an alignment plateau, L is minimised at sigma (vMF family) and E[L_N] - log N -> L."""
 
-    ks = np.concatenate([[0.0], np.logspace(-2, 3, 30)])
+    kappas = np.concatenate([[0.0], np.logspace(-2, 3, 30)])
     argmins = []
     for d, alpha in [(3, 5.0), (32, 10.0), (512, 10.0)]:
-        vals = [population_loss(0.36 - 0.1, phi_vmf(d, float(k), alpha), alpha) for k in ks]
-        argmins.append(float(ks[int(np.argmin(vals))]))
+        vals = [population_loss(0.36 - 0.1, phi_vmf(d, float(kappa), alpha), alpha) for kappa in kappas]
+        argmins.append(float(kappas[int(np.argmin(vals))]))
     d, alpha = 8, 5.0
     fits = []
     for kp in (np.inf, 10.0):
@@ -102,9 +95,9 @@ def check_C1():
         verdict=Verdict.CONFIRMED if ok else Verdict.INCONCLUSIVE,
         scope=Scope.MONTE_CARLO,
         scope_detail="d = 8, alpha = 5, batches N up to 1024 (see data)",
-        note="d = 8, alpha = 5, u ~ sigma, v|u ~ vMF(u, kappa_pair) (inf: v = u). The limit is that of "
-        "L_N - log N (the paper writes L + log N: sign slip). Spread is O(N^-1/2), but O(1/N) when v = u "
-        "and mu = sigma (degenerate V-statistic).",
+        note="d = 8, alpha = 5, u ~ sigma, v|u ~ vMF(u, kappa_pair) (inf: v = u). The measured limit is "
+        "that of L_N - log N, as in Wang & Isola (2020, Thm 1), whose form the paper follows. Spread is "
+        "O(N^-1/2), but O(1/N) when v = u and mu = sigma (degenerate V-statistic).",
         data={
             "argmins": argmins,
             "fits": [

@@ -11,7 +11,6 @@ import sympy as sy
 from scipy import integrate
 
 from theory.regularized import (
-    align_bound,
     beta0,
     beta_threshold_local,
     beta_threshold_vmf,
@@ -24,7 +23,7 @@ from theory.regularized import (
     qc_local,
     qc_symbolic,
     reduced_objective_vmf,
-    regularised_penalty,
+    regularized_penalty,
     surrogate_threshold,
     surrogate_vmf,
     theorem1_vmf,
@@ -94,7 +93,7 @@ def test_theorem1_holds_at_beta0_and_fails_below_threshold(d, alpha, eta2):
     assert b0 == pytest.approx(alpha * (1 - eta2) * 2 / d)
     assert theorem1_vmf(d, alpha, eta2, b0, kappas=kap).margin >= 0
     assert theorem1_vmf(d, alpha, eta2, 2 * b0, kappas=kap).margin >= 0
-    bstar, _ = beta_threshold_vmf(d, alpha, eta2, kappas=kap)
+    bstar = beta_threshold_vmf(d, alpha, eta2, kappas=kap).beta_star
     assert 0 < bstar < b0
     fail = theorem1_vmf(d, alpha, eta2, 0.9 * bstar, kappas=kap)
     assert fail.margin < 0
@@ -130,12 +129,13 @@ def test_theorem1_with_delta_and_large_d():
 
 
 @pytest.mark.claim("T2")
-def test_align_bound_and_reduced_objective_at_sigma():
-    assert align_bound(0.0, 0.36) == pytest.approx(0.36)
-    assert align_bound(1.0, 0.36) == pytest.approx(1.0)
+def test_reduced_objective_at_sigma_and_at_a_tilt():
     assert reduced_objective_vmf(5, 0.0, 3.0, 0.2, 1.0) == pytest.approx(phi_uniform(5, 3.0) - 0.6)
-    with pytest.raises(ValueError, match="eta2"):
-        align_bound(0.5, 1.5)
+    # at a tilt: the three terms evaluated separately (Align = Prop. 1's bound eta2 + (1 - eta2) A^2)
+    d, kappa, alpha, eta2, beta = 6, 2.5, 3.0, 0.2, 0.7
+    a = mean_resultant_length(d, kappa)
+    ref = phi_vmf(d, kappa, alpha) - alpha * (eta2 + (1 - eta2) * a * a) + beta * kl_vmf_uniform(d, kappa)
+    assert reduced_objective_vmf(d, kappa, alpha, eta2, beta) == pytest.approx(ref, rel=1e-14)
 
 
 # ------------------------------------------------------------------ R, P3, C2
@@ -162,7 +162,7 @@ def test_penalty_equals_gaussian_kl_up_to_log_partition():
         log_gamma = -lam * np.sum(z * z, axis=1) - log_partition_gaussian(d, lam)
         vals = log_rho - log_gamma
         kl_mc, se = vals.mean(), vals.std() / np.sqrt(vals.size)
-        pen = regularised_penalty(neg_h, float(np.trace(s) + m @ m), d, lam)
+        pen = regularized_penalty(neg_h, float(np.trace(s) + m @ m), d, lam)
         assert abs(pen - kl_mc) <= 5 * se
         assert pen == pytest.approx(gaussian_kl(m, s, lam), rel=1e-12)
 
@@ -176,14 +176,15 @@ def test_penalty_identity_for_a_non_gaussian_law():
     log_rho = np.sum(-np.abs(z) / b - np.log(2 * b), axis=1)
     log_gamma = -lam * np.sum(z * z, axis=1) - 0.5 * d * np.log(np.pi / lam)
     vals = log_rho - log_gamma
-    pen = regularised_penalty(-d * (1 + np.log(2 * b)), 2 * d * b * b, d, lam)
+    pen = regularized_penalty(-d * (1 + np.log(2 * b)), 2 * d * b * b, d, lam)
     assert abs(pen - vals.mean()) <= 5 * vals.std() / np.sqrt(vals.size)
 
 
 @pytest.mark.claim("P3", "C2")
 def test_polar_split_of_gaussian():
     d, lam = 6, 0.4
-    r, u = gaussian_polar_sample(200_000, d, lam, seed=3)
+    sample = gaussian_polar_sample(200_000, d, lam, seed=3)
+    r, u = sample.radius, sample.direction
     # radius: E R^2 = d / (2 lam); direction uniform: E u = 0, E u u^T = I/d; independent of R
     assert abs((r**2).mean() - d / (2 * lam)) <= 5 * (r**2).std() / np.sqrt(r.size)
     assert np.all(np.abs(u.mean(axis=0)) <= 5 / np.sqrt(d * r.size))
@@ -251,8 +252,9 @@ def test_gaussian_is_optimal_on_vmf_times_chi_family():
 @pytest.mark.claim("D")
 def test_qc_symbolic_general_d_matches_formula_and_numerics():
     sym = qc_symbolic()
-    a, d, _, _ = sym["symbols"]
-    assert sy.simplify(sym["qc"] - d * a * (2 - a) / 2) == 0
+    a, d = sym.a, sym.d
+    assert sy.simplify(sym.qc - d * a * (2 - a) / 2) == 0
+    assert sy.simplify(sym.coef - a * (2 - a) / (2 * d)) == 0
     for dd, alpha in [(3, 2.0), (10, 5.0), (200, 30.0)]:
         k = 1e-2
         num = (phi_vmf(dd, k, alpha) - phi_uniform(dd, alpha)) / mean_resultant_length(dd, k) ** 2
