@@ -113,7 +113,7 @@ def _run_figure_tv(args) -> int:
     import numpy as np
 
     from theory._io import atomic_savefig, atomic_write_json, atomic_write_text
-    from theory.sphere import plot_tv_vs_d, tv_vs_d_table
+    from theory.studies.tv import plot_tv_vs_d, tv_vs_d_table
 
     if args.out.suffix.lower() != ".png":
         raise ValueError(f"--out must be a .png file; got {args.out}")
@@ -123,21 +123,24 @@ def _run_figure_tv(args) -> int:
         raise ValueError("--mc-n must be >= 2 and --seed >= 0")
     d_values = np.unique(np.geomspace(8, args.d_max, 60).astype(np.int64))
     table = tv_vs_d_table(
-        d_values, args.k, mc_d=args.mc_d, N=args.mc_n, seed=args.seed, progress=not args.quiet
+        d_values, args.k, mc_d=args.mc_d, n_samples=args.mc_n, seed=args.seed, progress=not args.quiet
     )
     fig = plot_tv_vs_d(table)
     atomic_savefig(fig, args.out)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["kind", "k", "d", "tv", "stderr", "df_bound", "c_k_over_d"])
-    for r in table["exact"]:
-        w.writerow(["exact", r["k"], r["d"], repr(r["tv"]), "", r["df_bound"] or "", repr(r["c_k_over_d"])])
-    for r in table["mc"]:
-        w.writerow(["mc", r["k"], r["d"], repr(r["tv_mc"]), repr(r["stderr"]), "", ""])
+    for r in table.exact:
+        df_bound = "" if r.df_bound is None else repr(r.df_bound)
+        w.writerow(["exact", r.k, r.d, repr(r.tv), "", df_bound, repr(r.c_k_over_d)])
+    for r in table.mc:
+        w.writerow(["mc", r.k, r.d, repr(r.tv_mc), repr(r.stderr), "", ""])
     csv_path, json_path = args.out.with_suffix(".csv"), args.out.with_suffix(".json")
     atomic_write_text(csv_path, buf.getvalue())
-    atomic_write_json(json_path, {"command": "figure-tv", "seed": args.seed, "mc_n": args.mc_n, **table})
-    for k, c in table["c_k"].items():
+    atomic_write_json(
+        json_path, {"command": "figure-tv", "seed": args.seed, "mc_n": args.mc_n, **table.to_dict()}
+    )
+    for k, c in table.c_k.items():
         print(f"k={k}: c_k = {c:.6f}")
     print(f"wrote {args.out}, {csv_path} and {json_path}")
     return 0
@@ -230,7 +233,7 @@ def _add_regularised_route(sub, formatter) -> None:
 
 def _run_regularised_route(args) -> int:
     from theory._io import atomic_savefig, atomic_write_json
-    from theory.regularized import plot_route, route_study
+    from theory.studies.route import plot_route, route_study
 
     bad_d = [d for d in args.d if d < 2]
     if bad_d:
@@ -241,18 +244,18 @@ def _run_regularised_route(args) -> int:
         raise ValueError(f"--eta2 must be in [0, 1]; got {args.eta2}")
     if args.out.suffix.lower() != ".json":
         raise ValueError(f"--out must be a .json file; got {args.out}")
-    rows = route_study(args.d, args.alpha, args.eta2, progress=not args.quiet)
-    atomic_write_json(args.out, {"alpha": args.alpha, "eta2": args.eta2, "rows": rows})
-    fig = plot_route(rows, args.alpha, args.eta2)
+    study = route_study(args.d, args.alpha, args.eta2, progress=not args.quiet)
+    atomic_write_json(args.out, study)
+    fig = plot_route(study)
     fig_path = args.figure or args.out.with_suffix(".png")
     atomic_savefig(fig, fig_path)
     print(
         f"{'d':>6} {'C(d)':>9} {'beta0':>9} {'beta*':>9} {'q':>8} {'qc_loc':>9} {'qc_glob':>9}  first-order"
     )
-    for r in rows:
+    for r in study.rows:
         print(
-            f"{r['d']:>6} {r['C']:>9.5f} {r['beta0']:>9.4g} {r['beta_star']:>9.4g} {r['q']:>8.4g} "
-            f"{r['qc_local']:>9.5g} {r['qc_global']:>9.5g}  {r['first_order']}"
+            f"{r.d:>6} {r.C:>9.5f} {r.beta0:>9.4g} {r.beta_star:>9.4g} {r.q:>8.4g} "
+            f"{r.qc_local:>9.5g} {r.qc_global:>9.5g}  {r.first_order}"
         )
     print(f"wrote {args.out} and {fig_path}")
     return 0
