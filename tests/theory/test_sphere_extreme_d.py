@@ -33,7 +33,7 @@ from theory.sphere import (
 )
 
 
-def _mp_reference(d: int, k: int, dps: int = 60) -> dict:
+def _mp_reference(d: int, k: int, dps: int = 80) -> dict:
     """TV, its two one-sided parts, KL, Hellinger and the crossings by mpmath at ``dps`` digits."""
     with mp.workdps(dps):
         d_, h = mp.mpf(d), mp.mpf(k) / 2
