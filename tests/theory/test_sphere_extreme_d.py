@@ -189,3 +189,30 @@ def test_logpdf_and_log_ratio_at_huge_d(d):
         projection_logpdf(y / math.sqrt(d), d, k, scaled=False), ref_unscaled, rtol=1e-13
     )
     np.testing.assert_allclose(log_density_ratio(s, d, k), ref_ratio, rtol=1e-9)
+
+
+@pytest.mark.claim("MP")
+@pytest.mark.parametrize("k", [1, 3])
+def test_last_exact_point_of_the_switch(k):
+    # d = 1e6 keeps the exact route (the numbers of paper_checks.md), accurate to 1e-9 there
+    d = 10**6
+    ref = _mp_reference(d, k)
+    r = projection_distances(d, k)
+    assert r.route == "exact" and r.rel_error_bound is None
+    assert r.tv == pytest.approx(ref["tv"], rel=1e-9, abs=0)
+    assert r.kl == pytest.approx(ref["kl"], rel=1e-9, abs=0)
+
+
+@pytest.mark.claim("R-d")
+@pytest.mark.parametrize("k", [1001, 10**6, 10**12, 10**20])
+def test_tv_constant_at_huge_k_against_mpmath(k):
+    # c_k = sqrt(2(k+2))/2 [s_+ g_k(s_+) + s_- g_k(s_-)] at 50 digits; scipy's chi^2 density lost 1e-3
+    # relative at k = 1e12 (and failed at 1e20)
+    with mp.workdps(50):
+        h, w = mp.mpf(k) / 2, mp.sqrt(2 * (k + 2))
+
+        def sg(s):
+            return mp.exp(h * mp.log(s) - s / 2 - h * mp.log(2) - mp.loggamma(h))
+
+        ref = float(w / 2 * (sg(k + 2 + w) + sg(k + 2 - w)))
+    assert tv_constant(k) == pytest.approx(ref, rel=1e-13)

@@ -124,9 +124,9 @@ def __getattr__(name: str):
         import importlib
 
         module, attr = _MOVED[name]
+        note = " (which returns a TVvsD; this old path keeps the old dict)" if name == "tv_vs_d_table" else ""
         warnings.warn(
-            f"theory.sphere.{name} moved to {module}.{name} (which returns a frozen result; this old path "
-            "keeps the old dict) and is deprecated",
+            f"theory.sphere.{name} moved to {module}.{name}{note}; the old path is deprecated",
             DeprecationWarning,
             stacklevel=2,
         )

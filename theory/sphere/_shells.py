@@ -27,6 +27,7 @@ def chi_shell(d: int):
     Parameters
     ----------
     d : int
+        Ambient dimension, ``d >= 1``.
 
     Returns
     -------
@@ -134,6 +135,7 @@ def shell_projection_tv(d: int, k: int, radial=None, *, n_nodes: int = 200) -> S
     Parameters
     ----------
     d, k : int
+        Ambient dimension ``2 <= d <= 1e100`` and projection dimension ``1 <= k <= d - 1``.
     radial : frozen scipy.stats distribution or None
         Law of ``rho = r / r0`` (e.g. ``scipy.stats.lognorm(s)``, :func:`chi_shell`); ``None`` = ``r = r0``.
     n_nodes : int
@@ -208,6 +210,7 @@ def shell_tv_leading(d: int, k: int, var_rho2: float) -> float:
     Parameters
     ----------
     d, k : int
+        Ambient dimension ``2 <= d <= 1e100`` and projection dimension ``1 <= k <= d - 1``.
     var_rho2 : float
         ``Var(rho^2)`` with ``rho = r / r0`` normalised so that ``E[rho^2] = 1``.
 
@@ -287,7 +290,9 @@ def mc_shell_tv(
     Parameters
     ----------
     d, k : int
+        Ambient dimension ``2 <= d <= 1e100`` and projection dimension ``1 <= k <= d - 1``.
     radial : frozen scipy.stats distribution or None
+        Law of ``rho = r / r0``; ``None`` = ``r = r0`` (then :func:`mc_projection_tv`).
     n_samples : int
         Number of samples, ``>= 2`` (the old keyword ``N`` is deprecated).
     seed : None, int or numpy.random.Generator
