@@ -91,7 +91,7 @@ def _add_figure_tv(sub, formatter) -> None:
         help="exact TV of sqrt(d)(U_1..U_k) to N(0, I_k) vs d, with the Diaconis-Freedman bound",
         description="Exact total variation between sqrt(d)(U_1..U_k), U uniform on S^{d-1}, and N(0, I_k) "
         "vs d (log-log) for several k, the Diaconis-Freedman bound 2(k+3)/(d-k-3), the asymptote c_k/d "
-        "and Monte Carlo points with error bars (theory.sphere.tv_vs_d_table). Writes the PNG and its "
+        "and Monte Carlo points with error bars (theory.studies.tv.tv_vs_d_table). Writes the PNG and its "
         "numbers as CSV and JSON beside it.",
     )
     p.add_argument(
