@@ -57,8 +57,8 @@ def as_matrix(x, name: str, *, min_rows: int = 1, min_cols: int = 1) -> np.ndarr
     """
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - numpy's own message is kept
-        raise TypeError(f"{name} must be array_like of shape (n, d); got {type(x).__name__}") from exc
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be array_like of shape (n, d); got a ragged or invalid sequence") from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
         raise TypeError(f"{name} must be a numeric array of shape (n, d); got dtype {arr.dtype}")
     if np.iscomplexobj(arr):
@@ -77,7 +77,10 @@ def as_matrix(x, name: str, *, min_rows: int = 1, min_cols: int = 1) -> np.ndarr
 
 def as_vector(x, name: str, *, min_len: int = 1) -> np.ndarray:
     """Return ``x`` as a finite float64 array of shape ``(n,)``."""
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be array_like of shape (n,); got a ragged or invalid sequence") from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
         raise TypeError(f"{name} must be a numeric array of shape (n,); got dtype {arr.dtype}")
     if np.iscomplexobj(arr):
