@@ -58,7 +58,8 @@ def as_matrix(x, name: str, *, min_rows: int = 1, min_cols: int = 1) -> np.ndarr
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
-        raise ValueError(f"{name} must be array_like of shape (n, d); got a ragged or invalid sequence") from exc
+        msg = f"{name} must be array_like of shape (n, d); got a ragged or invalid sequence"
+        raise ValueError(msg) from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
         raise TypeError(f"{name} must be a numeric array of shape (n, d); got dtype {arr.dtype}")
     if np.iscomplexobj(arr):
@@ -80,7 +81,8 @@ def as_vector(x, name: str, *, min_len: int = 1) -> np.ndarray:
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
-        raise ValueError(f"{name} must be array_like of shape (n,); got a ragged or invalid sequence") from exc
+        msg = f"{name} must be array_like of shape (n,); got a ragged or invalid sequence"
+        raise ValueError(msg) from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
         raise TypeError(f"{name} must be a numeric array of shape (n,); got dtype {arr.dtype}")
     if np.iscomplexobj(arr):
