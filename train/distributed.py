@@ -271,7 +271,9 @@ def infonce_global(u: torch.Tensor, v: torch.Tensor, alpha: float) -> torch.Tens
     if not isinstance(u, torch.Tensor) or not isinstance(v, torch.Tensor):
         raise TypeError("u and v must be torch.Tensor of shape (n_local, d)")
     if u.ndim != 2 or u.shape != v.shape:
-        raise ValueError(f"u and v must have the same shape (n_local, d); got {tuple(u.shape)}, {tuple(v.shape)}")
+        raise ValueError(
+            f"u and v must have the same shape (n_local, d); got {tuple(u.shape)}, {tuple(v.shape)}"
+        )
     alpha = float(alpha)
     if not math.isfinite(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a finite number >= 0; got {alpha}")

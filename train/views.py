@@ -369,7 +369,9 @@ def rgb_to_hsv(x: torch.Tensor) -> torch.Tensor:
     delta = maxc - minc
     eq = delta == 0
     v = maxc
-    s = torch.where(maxc > 0, delta / torch.where(maxc > 0, maxc, torch.ones_like(maxc)), torch.zeros_like(maxc))
+    s = torch.where(
+        maxc > 0, delta / torch.where(maxc > 0, maxc, torch.ones_like(maxc)), torch.zeros_like(maxc)
+    )
     dsafe = torch.where(eq, torch.ones_like(delta), delta)
     rc = (maxc - r) / dsafe
     gc = (maxc - g) / dsafe
@@ -380,26 +382,18 @@ def rgb_to_hsv(x: torch.Tensor) -> torch.Tensor:
 
 
 def hsv_to_rgb(x: torch.Tensor) -> torch.Tensor:
-    """HSV in [0, 1] to RGB in [0, 1] (inverse of :func:`rgb_to_hsv`)."""
+    """HSV in [0, 1] to RGB in [0, 1] (inverse of :func:`rgb_to_hsv`).
+
+    .. math::
+        c_m = V - V S \\,\\max(0, \\min(k_m, 4 - k_m, 1)), \\quad k_m = (m + 6H) \\bmod 6, \\quad
+        m = 5, 3, 1 \\text{ for } R, G, B.
+    """
     _check_images(x)
-    h, s, v = x.unbind(1)
-    h6 = h * 6.0
-    i = torch.floor(h6)
-    f = h6 - i
-    i = torch.remainder(i, 6).to(torch.int64)
-    p = v * (1 - s)
-    q = v * (1 - s * f)
-    t = v * (1 - s * (1 - f))
-    table = torch.stack(
-        [
-            torch.stack([v, q, p, p, t, v], dim=1),
-            torch.stack([t, v, v, q, p, p], dim=1),
-            torch.stack([p, p, t, v, v, q], dim=1),
-        ],
-        dim=1,
-    )  # (n, 3, 6, H, W)
-    idx = i.unsqueeze(1).unsqueeze(2).expand(-1, 3, 1, -1, -1)
-    return torch.gather(table, 2, idx).squeeze(2)
+    h, s, v = x[:, 0:1], x[:, 1:2], x[:, 2:3]
+    m = torch.tensor([5.0, 3.0, 1.0], dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+    k = torch.remainder(m + 6.0 * h, 6.0)
+    w = torch.clamp(torch.minimum(k, 4.0 - k), 0.0, 1.0)
+    return v - v * s * w
 
 
 def adjust_hue(x: torch.Tensor, shift) -> torch.Tensor:
@@ -414,7 +408,9 @@ def adjust_hue(x: torch.Tensor, shift) -> torch.Tensor:
 _JITTER_OPS = (adjust_brightness, adjust_contrast, adjust_saturation, adjust_hue)
 
 
-def _color_jitter(x: torch.Tensor, factors: torch.Tensor, order: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def _color_jitter(
+    x: torch.Tensor, factors: torch.Tensor, order: torch.Tensor, mask: torch.Tensor
+) -> torch.Tensor:
     """Apply the four jitter operations in each sample's own order, to the samples in ``mask`` only."""
     idx = torch.nonzero(mask, as_tuple=False).squeeze(1)
     if idx.numel() == 0:
@@ -500,7 +496,9 @@ def augment_images(
     return out
 
 
-def augment_signals(x: torch.Tensor, generator: torch.Generator, params: SignalViewParams = MNIST1D) -> torch.Tensor:
+def augment_signals(
+    x: torch.Tensor, generator: torch.Generator, params: SignalViewParams = MNIST1D
+) -> torch.Tensor:
     """One random view of every 1-D signal: time shift and scale (linear interpolation), plus noise.
 
     .. math::

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
@@ -110,7 +111,7 @@ def test_shard_bounds_cover_the_batch():
                 continue
             bounds = [D.shard_bounds(n, r, w) for r in range(w)]
             assert bounds[0][0] == 0 and bounds[-1][1] == n
-            assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
             sizes = [b - a for a, b in bounds]
             assert max(sizes) - min(sizes) <= 1
     with pytest.raises(ValueError, match="cannot be split"):
