@@ -31,7 +31,7 @@ def test_digits():
     labels = torch.cat([d.y_train, d.y_test])
     assert sorted(set(labels.tolist())) == list(range(10)) and d.n_classes == 10
     # the split is a partition: each image appears exactly once
-    rows = {tuple(r.tolist()) + (int(lab),) for r, lab in zip(both.reshape(1797, -1), labels, strict=True)}
+    rows = {(*tuple(r.tolist()), int(lab)) for r, lab in zip(both.reshape(1797, -1), labels, strict=True)}
     assert len(rows) >= 1797 - 10  # sklearn's digits hold a few exact duplicates
     assert d.eta2 is None and "LOWER bound" in d.eta2_note
     x, y = d.views(d.x_train[:16], torch.Generator().manual_seed(0))
@@ -79,8 +79,21 @@ def _write_cifar(folder, n_per_batch=4, n_test=3, seed=0):
         labels = rng.integers(0, 10, size=n).tolist()
         batches[name] = (data, labels)
         with open(folder / name, "wb") as fh:
-            pickle.dump({b"batch_label": name.encode(), b"data": data, b"labels": labels, b"filenames": []}, fh)
-    names = [b"airplane", b"automobile", b"bird", b"cat", b"deer", b"dog", b"frog", b"horse", b"ship", b"truck"]
+            pickle.dump(
+                {b"batch_label": name.encode(), b"data": data, b"labels": labels, b"filenames": []}, fh
+            )
+    names = [
+        b"airplane",
+        b"automobile",
+        b"bird",
+        b"cat",
+        b"deer",
+        b"dog",
+        b"frog",
+        b"horse",
+        b"ship",
+        b"truck",
+    ]
     with open(folder / "batches.meta", "wb") as fh:
         pickle.dump({b"label_names": names, b"num_cases_per_batch": n_per_batch, b"num_vis": 3072}, fh)
     return batches
@@ -99,7 +112,7 @@ def test_cifar10_fixture_loads(tmp_path):
     assert c.y_train[4 + i].item() == labels[i]
     assert c.y_test.tolist() == batches["test_batch"][1]
     assert float(c.x_train.min()) >= 0 and float(c.x_train.max()) <= 1
-    x, y = c.views(c.x_train[:5], torch.Generator().manual_seed(0))
+    x, _y = c.views(c.x_train[:5], torch.Generator().manual_seed(0))
     assert x.shape == (5, 3, 32, 32)
     # the standard subfolder name is found too; subsets
     _write_cifar(tmp_path / "other" / "cifar-10-batches-py")
@@ -107,11 +120,11 @@ def test_cifar10_fixture_loads(tmp_path):
 
 
 def test_cifar10_missing_files_named(tmp_path):
-    with pytest.raises(FileNotFoundError, match="data_batch_1.*test_batch.*batches.meta"):
+    with pytest.raises(FileNotFoundError, match=r"data_batch_1.*test_batch.*batches\.meta"):
         I.load_cifar10(tmp_path)
     _write_cifar(tmp_path)
     (tmp_path / "test_batch").unlink()
-    with pytest.raises(FileNotFoundError, match="missing in .*: test_batch"):
+    with pytest.raises(FileNotFoundError, match=r"missing in .*: test_batch"):
         I.load_cifar10(tmp_path)
     with pytest.raises(FileNotFoundError, match="not a directory"):
         I.load_cifar10(tmp_path / "nope")
