@@ -20,9 +20,10 @@ gradient (what ``all_gather`` with the local tensor put back in place gives) los
 column terms: one- and two-process runs then disagree (the test ``tests/train/test_distributed.py``
 shows both).
 
-Scaling: :func:`infonce_global` returns ``(W / N) * sum_{i in rank} loss_i`` on each of the ``W``
-ranks, so that the *average* over ranks is ``L``; averaging the parameter gradients over ranks
-(``DistributedDataParallel`` does this, or :func:`average_gradients`) then gives exactly ``grad L``.
+Scaling: :func:`infonce_global` returns this rank's share ``(1 / N) * sum_{i in rank} loss_i``, so
+that the *sum* over ranks is ``L``; summing the parameter gradients over ranks (:func:`sum_gradients`,
+an ``all_reduce``) then gives exactly ``grad L``, and :func:`global_sum` of the shares gives ``L``.
+(``DistributedDataParallel`` *averages* gradients: with DDP, multiply the share by the world size.)
 """
 
 from __future__ import annotations
@@ -38,16 +39,16 @@ from theory._io import ResultMixin
 
 __all__ = [
     "DistInfo",
-    "average_gradients",
     "barrier",
     "cleanup",
     "gather_with_grad",
-    "global_mean",
+    "global_sum",
     "infonce_global",
     "init_from_env",
     "is_distributed",
     "shard",
     "shard_bounds",
+    "sum_gradients",
 ]
 
 
@@ -242,25 +243,24 @@ def gather_with_grad(x: torch.Tensor) -> torch.Tensor:
     return _GatherWithGrad.apply(x)
 
 
-def infonce_global(u: torch.Tensor, v: torch.Tensor, alpha: float) -> torch.Tensor:
+def infonce_global(z1: torch.Tensor, z2: torch.Tensor, alpha: float) -> torch.Tensor:
     """This rank's share of the InfoNCE loss of Eq. 2 over the *global* batch.
 
-    With ``u``, ``v`` this rank's rows (normalised embeddings of the two views), ``V`` the gathered
-    ``v`` of all ranks (:func:`gather_with_grad`), ``o`` this rank's row offset, ``N`` the global batch
-    and ``W`` the number of ranks, it returns
+    With ``u = z1 / ||z1||``, ``v = z2 / ||z2||`` this rank's rows, ``V`` the gathered ``v`` of all
+    ranks (:func:`gather_with_grad`), ``o`` this rank's row offset and ``N`` the global batch, it returns
 
     .. math::
-        \\ell_r = \\frac{W}{N} \\sum_{i} \\Big( -\\alpha\\, u_i^\\top V_{o+i}
+        \\ell_r = \\frac{1}{N} \\sum_{i} \\Big( -\\alpha\\, u_i^\\top V_{o+i}
             + \\log \\sum_{j=1}^{N} e^{\\alpha\\, u_i^\\top V_j} \\Big),
 
-    whose average over ranks is the global loss :math:`L` (and whose rank-averaged parameter gradients,
-    as ``DistributedDataParallel`` or :func:`average_gradients` form them, are :math:`\\nabla L`). With
-    one process this is the ordinary mean InfoNCE of Eq. 2.
+    whose sum over ranks is the global loss :math:`L` (and whose rank-summed parameter gradients,
+    :func:`sum_gradients`, are :math:`\\nabla L`). With one process this is the ordinary mean InfoNCE
+    of Eq. 2 (``train.objectives.infonce``).
 
     Parameters
     ----------
-    u, v : Tensor, shape (n_local, d)
-        Paired embeddings (the caller normalises them: ``F.normalize``).
+    z1, z2 : Tensor, shape (n_local, d)
+        This rank's embeddings of the two views (normalised here, as ``train.objectives.infonce``).
     alpha : float
         Inverse temperature ``1 / tau``.
 
@@ -268,16 +268,18 @@ def infonce_global(u: torch.Tensor, v: torch.Tensor, alpha: float) -> torch.Tens
     -------
     Tensor, shape ()
     """
-    if not isinstance(u, torch.Tensor) or not isinstance(v, torch.Tensor):
-        raise TypeError("u and v must be torch.Tensor of shape (n_local, d)")
-    if u.ndim != 2 or u.shape != v.shape:
+    if not isinstance(z1, torch.Tensor) or not isinstance(z2, torch.Tensor):
+        raise TypeError("z1 and z2 must be torch.Tensor of shape (n_local, d)")
+    if z1.ndim != 2 or z1.shape != z2.shape:
         raise ValueError(
-            f"u and v must have the same shape (n_local, d); got {tuple(u.shape)}, {tuple(v.shape)}"
+            f"z1 and z2 must have the same shape (n_local, d); got {tuple(z1.shape)}, {tuple(z2.shape)}"
         )
     alpha = float(alpha)
     if not math.isfinite(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a finite number >= 0; got {alpha}")
     rank, world = _rank_world()
+    u = torch.nn.functional.normalize(z1, dim=1)
+    v = torch.nn.functional.normalize(z2, dim=1)
     V = gather_with_grad(v)
     n_local = u.shape[0]
     if world > 1:
@@ -292,26 +294,26 @@ def infonce_global(u: torch.Tensor, v: torch.Tensor, alpha: float) -> torch.Tens
     idx = torch.arange(n_local, device=u.device) + offset
     positive = logits.gather(1, idx.view(-1, 1)).squeeze(1)
     per_row = torch.logsumexp(logits, dim=1) - positive
-    return per_row.sum() * (world / n_global)
+    return per_row.sum() / n_global
 
 
-def global_mean(value: torch.Tensor | float) -> float:
-    """Average a scalar over ranks (for logging the global loss; no gradient)."""
+def global_sum(value: torch.Tensor | float) -> float:
+    """Sum a scalar over ranks (the global loss from the shares of :func:`infonce_global`; no gradient)."""
     t = torch.as_tensor(value).detach().to(torch.float64).clone()
     if is_distributed():
         if dist.get_backend() == "nccl":
             t = t.cuda()
         dist.all_reduce(t, op=dist.ReduceOp.SUM)
-        t = t / dist.get_world_size()
     return float(t)
 
 
-def average_gradients(module: torch.nn.Module) -> None:
-    """Replace every parameter gradient by its average over ranks (what DDP does; no-op on one process)."""
+def sum_gradients(module: torch.nn.Module) -> None:
+    """Replace every parameter gradient by its sum over ranks (``all_reduce``; no-op on one process).
+
+    With the shares of :func:`infonce_global` this gives the gradient of the global loss on every rank.
+    """
     if not is_distributed():
         return
-    world = dist.get_world_size()
     for p in module.parameters():
         if p.grad is not None:
             dist.all_reduce(p.grad, op=dist.ReduceOp.SUM)
-            p.grad.div_(world)

@@ -3,7 +3,7 @@
 Usage: ``python dist_worker.py OUT_DIR MODE N`` with torch.distributed's environment variables set
 (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT). MODE is ``sum`` (:func:`train.distributed.gather_with_grad`)
 or ``naive`` (all_gather with only the local rows differentiable: the bug the sum-gather avoids).
-Writes ``rank<r>.pt`` with the global loss and the rank-averaged gradients of a linear encoder.
+Writes ``rank<r>.pt`` with the global loss and the rank-summed gradients of a linear encoder.
 """
 
 from __future__ import annotations
@@ -44,22 +44,22 @@ def main() -> None:
     info = D.init_from_env(device="cpu")
     enc, x, y = make_problem(n)
     xs, ys = D.shard(x), D.shard(y)
-    u = F.normalize(enc(xs), dim=1)
-    v = F.normalize(enc(ys), dim=1)
+    z1, z2 = enc(xs), enc(ys)
     if mode == "sum":
-        loss = D.infonce_global(u, v, ALPHA)
+        loss = D.infonce_global(z1, z2, ALPHA)
     else:
+        u, v = F.normalize(z1, dim=1), F.normalize(z2, dim=1)
         V = naive_gather(v)
         start, _ = D.shard_bounds(n)
         logits = ALPHA * u @ V.T
         idx = torch.arange(u.shape[0]) + start
         per_row = torch.logsumexp(logits, 1) - logits.gather(1, idx.view(-1, 1)).squeeze(1)
-        loss = per_row.sum() * info.world_size / n
+        loss = per_row.sum() / n
     loss.backward()
-    D.average_gradients(enc)
+    D.sum_gradients(enc)
     torch.save(
         {
-            "loss": D.global_mean(loss),
+            "loss": D.global_sum(loss),
             "weight_grad": enc.weight.grad.clone(),
             "bias_grad": enc.bias.grad.clone(),
             "world_size": info.world_size,
