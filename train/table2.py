@@ -134,6 +134,7 @@ def run_table2(
     n_projections: int = 64,
     batch_size: int = 64,
     command: str | None = None,
+    sources: tuple[str, ...] | None = None,
 ) -> dict:
     """Embed the corpus with the pretrained encoder and its random-init twin; diagnose; write JSON + figure.
 
@@ -155,6 +156,8 @@ def run_table2(
         Encoding batch size.
     command : str, optional
         The command line recorded in the result (default: the equivalent ``python -m train table2``).
+    sources : tuple of str, optional
+        Corpus sources (default: all of :data:`train.data.text.CORPUS_SOURCES`).
 
     Returns
     -------
@@ -166,7 +169,14 @@ def run_table2(
     ImportError
         When the optional extra is missing (the message names ``pip install -e ".[pretrained]"``).
     """
-    from train.data.text import encode, load_corpus, pretrained_encoder, random_encoder, require_pretrained
+    from train.data.text import (
+        CORPUS_SOURCES,
+        encode,
+        load_corpus,
+        pretrained_encoder,
+        random_encoder,
+        require_pretrained,
+    )
 
     n_sentences = check_int(n_sentences, "n_sentences", low=20)
     seed = check_int(seed, "seed", low=0)
@@ -176,7 +186,7 @@ def run_table2(
     import transformers
 
     t0 = time.perf_counter()
-    corpus = load_corpus(n_sentences=n_sentences, seed=seed)
+    corpus = load_corpus(n_sentences=n_sentences, seed=seed, sources=sources or CORPUS_SOURCES)
     t_corpus = time.perf_counter() - t0
     encoders = {
         "pretrained": lambda: pretrained_encoder(),
