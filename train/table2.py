@@ -26,6 +26,7 @@ The result JSON carries the command, configuration, seed, git commit and wall ti
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -185,6 +186,7 @@ def run_table2(
     import torch
     import transformers
 
+    commit = _git_commit()  # the code that produced the numbers: HEAD when the run starts
     t0 = time.perf_counter()
     corpus = load_corpus(n_sentences=n_sentences, seed=seed, sources=sources or CORPUS_SOURCES)
     t_corpus = time.perf_counter() - t0
@@ -229,7 +231,7 @@ def run_table2(
             "corpus": corpus.summary(),
         },
         "seed": seed,
-        "commit": _git_commit(),
+        "commit": commit,
         "wall_time_s": wall,
         "timings": timings,
         "versions": {
@@ -245,9 +247,11 @@ def run_table2(
     if figure_path is not None:
         fig = plot_table2(embeddings, rows)
         atomic_savefig(fig, figure_path)
+        os.chmod(figure_path, 0o644)
         result["figure"] = str(figure_path)
     if out_path is not None:
         atomic_write_json(out_path, result)
+        os.chmod(out_path, 0o644)
     return result
 
 

@@ -94,6 +94,11 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
     pre_n = res["rows"]["pretrained"]["normalized"]
     rnd_n = res["rows"]["random_init"]["normalized"]
     verdict, note = tab2_verdict(pre, rnd)
+    note += (
+        f". Thin shell: CV {pre['cv']:.3f} pretrained vs {rnd['cv']:.3f} random init (Assumption 2 needs CV "
+        f"-> 0). Normalised: pretrained AD {pre_n['ad_mean']:.2f} ({100 * pre_n['ad_pass']:.0f}%), random "
+        f"init AD {rnd_n['ad_mean']:.2f} ({100 * rnd_n['ad_pass']:.0f}%)"
+    )
     cfg = res["config"]
     n = cfg["n_sentences"]
     measured = f"MiniLM contrastive: {_fmt(pre)}; random init: {_fmt(rnd)}"

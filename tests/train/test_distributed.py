@@ -127,3 +127,34 @@ def test_init_from_env_without_world_size(monkeypatch):
     monkeypatch.setenv("RANK", "5")
     with pytest.raises(ValueError, match="RANK"):
         D.init_from_env(device="cpu")
+
+
+@pytest.mark.slow
+def test_torchrun_two_processes_train_like_one(tmp_path):
+    """End to end: ``torchrun --nproc_per_node=2 -m train run`` gives the metrics of one process."""
+    import json
+
+    args = [
+        "--config", "laplace", "epochs=2", "data.n_train=512", "data.n_test=256", "n_eval=256",
+        "n_phi=200", "eval_every=1", "progress=false",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    one = subprocess.run(
+        [sys.executable, "-m", "train", "run", *args, f"out_dir={tmp_path / 'one'}"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr[-2000:]
+    two = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "train",
+         "run", *args, f"out_dir={tmp_path / 'two'}"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert two.returncode == 0, two.stderr[-2000:]
+    m1 = [json.loads(x) for x in next((tmp_path / "one").rglob("metrics.jsonl")).read_text().splitlines()]
+    m2 = [json.loads(x) for x in next((tmp_path / "two").rglob("metrics.jsonl")).read_text().splitlines()]
+    assert len(m1) == len(m2) == 3
+    for a, b in zip(m1, m2, strict=True):
+        for key in ("cv", "alignment", "ad_mean"):
+            assert abs(a[key] - b[key]) < 1e-5 * max(1.0, abs(a[key])), (key, a[key], b[key])
+        if a.get("train_loss") is not None:
+            assert abs(a["train_loss"] - b["train_loss"]) < 1e-5
