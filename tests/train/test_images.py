@@ -145,3 +145,15 @@ def test_eta2_estimate_on_a_gaussian_channel():
     assert abs(r.rho - A) < 5 * r.se, (r.rho, r.se)
     assert r.ci_low <= r.eta2_low <= r.ci_high
     assert "lower bound" in r.what
+    assert r.n_base == n and 0 <= r.identification_rate <= 1
+
+
+def test_identification_rate_of_identity_and_of_noise():
+    x0 = torch.rand(60, 1, 4, 4, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    same = I.estimate_view_eta2(x0, lambda x, g: (x.clone(), x), n_pairs=60, n_components=1, n_boot=0)
+    assert same.identification_rate == 1.0 and same.eta2_low > 0.99
+    indep = I.estimate_view_eta2(
+        x0, lambda x, g: (torch.rand(x.shape, generator=g, dtype=x.dtype), x), n_pairs=60, n_boot=0
+    )
+    # an independent "view" finds its source only by chance (1/60 each): at most a few of 60
+    assert indep.identification_rate <= 5 / 60
