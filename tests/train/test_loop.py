@@ -18,8 +18,8 @@ from train.loop import build, fit
 ROOT = Path(__file__).resolve().parents[2]
 
 TINY = [
-    "data.n_train=256", "data.n_test=120", "data.dim=64", "data.sparsity=0.05", "d=8", "N=32", "epochs=3",
-    "eval_every=1", "n_eval=120", "n_projections=4", "n_phi=60", "progress=false",
+    "data.n_train=256", "data.n_test=60", "data.dim=64", "data.sparsity=0.05", "d=8", "N=32", "epochs=3",
+    "eval_every=1", "n_eval=60", "n_projections=2", "n_phi=30", "progress=false",
 ]  # fmt: skip
 
 
@@ -84,13 +84,13 @@ _KILL_SCRIPT = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
         return out
     torch.optim.Adam.step = step
-    fit(get_config("binary", sys.argv[3:]), resume=sys.argv[2] == "resume")
+    fit(get_config("binary", sys.argv[3:]), resume=sys.argv[2] == "resume", figures=False)
     """
 )
 
 
 def test_sigkill_mid_epoch_then_resume_gives_identical_metrics(tmp_path):
-    items = [*TINY, "epochs=3", "eval_every=1"]
+    items = [*TINY, "epochs=2", "eval_every=1"]
     ref = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'ref'}"]), figures=False)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [*items, f"out_dir={tmp_path / 'killed'}"]
