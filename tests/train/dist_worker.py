@@ -1,9 +1,10 @@
 """One rank of the two-process InfoNCE check in ``test_distributed.py`` (not collected by pytest).
 
-Usage: ``python dist_worker.py OUT_DIR MODE N`` with torch.distributed's environment variables set
-(RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT). MODE is ``sum`` (:func:`train.distributed.gather_with_grad`)
-or ``naive`` (all_gather with only the local rows differentiable: the bug the sum-gather avoids).
-Writes ``rank<r>.pt`` with the global loss and the rank-summed gradients of a linear encoder.
+Usage: ``python dist_worker.py OUT_DIR MODE:N [MODE:N ...]`` with torch.distributed's environment variables
+set (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT). MODE is ``sum`` (:func:`train.distributed.gather_with_grad`)
+or ``naive`` (all_gather with only the local rows differentiable: the bug the sum-gather avoids); N is the
+global batch. Writes ``<MODE>-<N>-rank<r>.pt`` with the global loss and the rank-summed gradients of a
+linear encoder, one file per case, all in one process group.
 """
 
 from __future__ import annotations
@@ -39,9 +40,7 @@ def make_problem(n: int):
     return enc, x, y
 
 
-def main() -> None:
-    out_dir, mode, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    info = D.init_from_env(device="cpu")
+def run_case(info, out_dir: str, mode: str, n: int) -> None:
     enc, x, y = make_problem(n)
     xs, ys = D.shard(x), D.shard(y)
     z1, z2 = enc(xs), enc(ys)
@@ -65,8 +64,16 @@ def main() -> None:
             "world_size": info.world_size,
             "backend": info.backend,
         },
-        f"{out_dir}/rank{info.rank}.pt",
+        f"{out_dir}/{mode}-{n}-rank{info.rank}.pt",
     )
+
+
+def main() -> None:
+    out_dir = sys.argv[1]
+    info = D.init_from_env(device="cpu")
+    for case in sys.argv[2:]:
+        mode, n = case.split(":")
+        run_case(info, out_dir, mode, int(n))
     D.barrier()
     D.cleanup()
 

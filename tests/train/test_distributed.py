@@ -28,7 +28,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _run_two_ranks(tmp_path: Path, mode: str, n: int) -> list[dict]:
+CASES = ("sum:8", "sum:7", "naive:8")  # equal shards, shards of 4 and 3 rows, the naive gather
+
+
+@pytest.fixture(scope="module")
+def two_ranks(tmp_path_factory):
+    """One two-process gloo group runs every case; returns {(mode, n): [rank0 result, rank1 result]}."""
+    out = tmp_path_factory.mktemp("dist")
+    _launch(out)
+    return {
+        (c.split(":")[0], int(c.split(":")[1])): [
+            torch.load(out / f"{c.replace(':', '-')}-rank{r}.pt") for r in range(2)
+        ]
+        for c in CASES
+    }
+
+
+def _launch(tmp_path: Path) -> None:
     port = _free_port()
     procs = []
     for rank in range(2):
@@ -44,16 +60,15 @@ def _run_two_ranks(tmp_path: Path, mode: str, n: int) -> list[dict]:
         }
         procs.append(
             subprocess.Popen(
-                [sys.executable, str(WORKER), str(tmp_path), mode, str(n)],
+                [sys.executable, str(WORKER), str(tmp_path), *CASES],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
             )
         )
     for p in procs:
-        out, _ = p.communicate(timeout=120)
+        out, _ = p.communicate(timeout=180)
         assert p.returncode == 0, out.decode()
-    return [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]
 
 
 def _reference(n: int):
@@ -71,10 +86,10 @@ def _reference(n: int):
 
 
 @pytest.mark.parametrize("n", [8, 7])  # equal shards, and shards of 4 and 3 rows
-def test_two_gloo_ranks_match_one_process(tmp_path, n):
+def test_two_gloo_ranks_match_one_process(two_ranks, n):
     direct, loss1, gw, gb = _reference(n)
     assert abs(direct - loss1) < 1e-12
-    res = _run_two_ranks(tmp_path, "sum", n)
+    res = two_ranks[("sum", n)]
     for r in res:
         assert r["world_size"] == 2 and r["backend"] == "gloo"
         assert abs(r["loss"] - direct) < 1e-10
@@ -82,11 +97,11 @@ def test_two_gloo_ranks_match_one_process(tmp_path, n):
         assert torch.allclose(r["bias_grad"], gb, rtol=0, atol=1e-10)
 
 
-def test_naive_gather_gives_different_gradients(tmp_path):
+def test_naive_gather_gives_different_gradients(two_ranks):
     """The gather whose backward keeps only the local rows: same loss, WRONG gradients."""
     n = 8
     direct, _, gw, _ = _reference(n)
-    res = _run_two_ranks(tmp_path, "naive", n)
+    res = two_ranks[("naive", n)]
     assert abs(res[0]["loss"] - direct) < 1e-10  # the forward pass is the same
     err = float((res[0]["weight_grad"] - gw).abs().max())
     print(f"naive-gather max gradient error {err:.3e}")
