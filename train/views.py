@@ -364,20 +364,14 @@ def rgb_to_hsv(x: torch.Tensor) -> torch.Tensor:
     """RGB in [0, 1] to HSV in [0, 1] (hue as a fraction of a turn), as :mod:`colorsys` per pixel."""
     _check_rgb(x)
     r, g, b = x.unbind(1)
-    maxc, _ = x.max(dim=1)
-    minc, _ = x.min(dim=1)
-    delta = maxc - minc
-    eq = delta == 0
+    maxc = x.amax(dim=1)
+    delta = maxc - x.amin(dim=1)
+    gray = delta == 0
     v = maxc
-    s = torch.where(
-        maxc > 0, delta / torch.where(maxc > 0, maxc, torch.ones_like(maxc)), torch.zeros_like(maxc)
-    )
-    dsafe = torch.where(eq, torch.ones_like(delta), delta)
-    rc = (maxc - r) / dsafe
-    gc = (maxc - g) / dsafe
-    bc = (maxc - b) / dsafe
-    h = torch.where(maxc == r, bc - gc, torch.where(maxc == g, 2.0 + rc - bc, 4.0 + gc - rc))
-    h = torch.where(eq, torch.zeros_like(h), torch.remainder(h / 6.0, 1.0))
+    s = delta / torch.where(maxc > 0, maxc, torch.ones_like(maxc))
+    d = torch.where(gray, torch.ones_like(delta), delta)
+    h = torch.where(maxc == r, (g - b) / d, torch.where(maxc == g, 2.0 + (b - r) / d, 4.0 + (r - g) / d))
+    h = torch.where(gray, torch.zeros_like(h), torch.remainder(h / 6.0, 1.0))
     return torch.stack([h, s, v], dim=1)
 
 
