@@ -481,7 +481,7 @@ def augment_images(
     elif bool(flip.any()):
         out = torch.where(flip.to(x.device).view(-1, 1, 1, 1), out.flip(-1), out)
     if bool(jitter.any()):
-        out = _color_jitter(out, factors, order.to(x.device), jitter.to(x.device))
+        out = _color_jitter(out, factors.to(x.device), order.to(x.device), jitter.to(x.device))
     if bool(gray.any()):
         g = rgb_to_grayscale(out).expand(-1, 3, -1, -1)
         out = torch.where(gray.to(x.device).view(-1, 1, 1, 1), g, out)
