@@ -315,7 +315,7 @@ def _table1_figure(result: dict):
     rows = [r for r in result["rows"] if r["id"] != "Tab1-Bin50"] + [
         r for r in result["image_rows"] if "trained" in r
     ]
-    fig = Figure(figsize=(12, 3.6))
+    fig = Figure(figsize=(12, 3.8), layout="constrained")
     axes = fig.subplots(1, 3)
     x = np.arange(len(rows))
     for ax, key, title in zip(axes, ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True):
@@ -540,7 +540,7 @@ def _grid_figure(result: dict):
     pts = result["points"]
     ds = sorted({p["d"] for p in pts})
     Ns = sorted({p["N"] for p in pts})
-    fig = Figure(figsize=(13, 7))
+    fig = Figure(figsize=(13, 7.5), layout="constrained")
     axes = fig.subplots(2, 3)
     for col, key, title in ((0, "cv", "CV"), (1, "ad_pass", "AD pass"), (2, "dp_pass", "DP pass")):
         for row, (var, vals) in enumerate((("d", ds), ("N", Ns))):
@@ -560,8 +560,10 @@ def _grid_figure(result: dict):
                 ref = np.exp(np.mean(np.log(m))) * (v / np.exp(np.mean(np.log(v)))) ** pred
                 ax.plot(v, ref, "k:", label=f"predicted slope {pred:g}")
                 lo, hi = f[f"slope_{var}_ci"]
+                s0 = result["fits"]["epoch0"]["log_cv"][f"slope_{var}"]
                 ax.set_title(
-                    f"{title} vs {var}: fitted slope {slope:+.2f} [{lo:+.2f}, {hi:+.2f}]", fontsize=8
+                    f"{title} vs {var}: trained slope {slope:+.2f} [{lo:+.2f}, {hi:+.2f}], epoch 0 {s0:+.2f}",
+                    fontsize=8,
                 )
             else:
                 ax.axhline(0.95, color="gray", ls=":", label="Gaussian null 0.95")
