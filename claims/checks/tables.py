@@ -63,8 +63,22 @@ def _sizes(row: dict) -> str:
         f"{row['setting']}; {c['model']} encoder, d = {c['d']}, N = {c['N']}, alpha = {c['alpha']:g}, "
         f"lr = {c['lr']:g}, epoch {row['epoch']} of {c['epochs']}, n_train = {row['n_train']}, "
         f"n_test = {row['n_test']}, evaluated on min(n_eval = {c['n_eval']}, n_test) held-out samples, "
-        f"seed {row['seed']}; data {json.dumps(c['data_params'], sort_keys=True)}"
+        f"seed {row['seed']}; data {json.dumps(c['data_params'], sort_keys=True)}; "
+        "Gaussian = AD mean < 0.752, DP mean > 0.05 and >= 80% of coordinates passing each"
     )
+
+
+def _sweep(t: dict, epoch: int | None) -> str:
+    out = []
+    for sw in t.get("binary_sparsity_sweep", []):
+        h = sw["history"]
+        last = h[-1] if epoch is None else next(r for r in h if r["epoch"] == epoch)
+        txt = f"CV {last['cv']:.3f}, AD {last['ad_mean']:.2f} ({100 * last['ad_pass']:.0f}%)"
+        if epoch is None:
+            a0, a1 = 100 * h[0]["ad_pass"], 100 * last["ad_pass"]
+            txt = f"AD pass {a0:.0f}% -> {a1:.0f}% at epoch {last['epoch']}"
+        out.append(f"sparsity {sw['sparsity']:g}: {txt}")
+    return "; ".join(out)
 
 
 def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
@@ -96,19 +110,20 @@ def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
     else:  # the paper's row is a non-Gaussian one (Binary at epoch 0)
         from train.tables import is_gaussian
 
-        g0 = is_gaussian(tr)
-        verdict = Verdict.INCONCLUSIVE if g0 else Verdict.CONFIRMED
-        sweep = t.get("binary_sparsity_sweep", [])
-        sw = "; ".join(
-            f"sparsity {s['sparsity']:g}: epoch-0 CV {s['history'][0]['cv']:.3f}, "
-            f"AD {s['history'][0]['ad_mean']:.2f}"
-            for s in sweep
-        )
-        note = (
-            ("the untrained encoder is already Gaussian at this sparsity"
-             if g0 else "the untrained encoder is not Gaussian, as in the paper")
-            + f" (the paper does not state the sparsity; {sw})"
-        )  # fmt: skip
+        clearly_not = tr["ad_mean"] >= 0.752 or tr["dp_mean"] <= 0.05  # fails the paper's own mean criterion
+        verdict = Verdict.CONFIRMED if clearly_not else Verdict.INCONCLUSIVE
+        if clearly_not:
+            note = "the untrained encoder is not Gaussian, as in the paper"
+        elif is_gaussian(tr):
+            note = "the untrained encoder is already Gaussian at this sparsity"
+        else:
+            note = (
+                "the untrained encoder passes the paper's mean criterion but fewer than 80% of coordinates "
+                "pass: borderline, far from the paper's numbers"
+            )
+        note += f" (the paper does not state the sparsity; {_sweep(t, 0)})"
+    if row_id in ("Tab1-Bin50", "Tab1-Bin100"):
+        note += f" (sparsity sweep, epoch 0 -> last: {_sweep(t, None)})"
     bound = [r for r in row["history"] if r.get("bound_violated")]
     if bound:
         note += f"; Prop. 1 violated beyond 3 SE at epochs {[r['epoch'] for r in bound]}"
