@@ -112,3 +112,20 @@ def test_sigkill_mid_epoch_then_resume_gives_identical_metrics(tmp_path):
                     assert vb == pytest.approx(va, rel=1e-12, abs=1e-12), k
                 else:
                     assert va == vb, k
+
+
+@pytest.mark.slow
+def test_two_gloo_ranks_train_like_one_process(tmp_path):
+    """`torchrun --nproc_per_node 2` through fit(): each rank holds half of every batch, negatives are
+    gathered, gradients summed; the metrics equal the one-process run up to float32 rounding."""
+    items = [*TINY, "epochs=2", "eval_every=1"]
+    one = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'one'}"]), figures=False)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           "-m", "train", "run", "--config", "binary", *items, f"out_dir={tmp_path / 'two'}"]  # fmt: skip
+    p = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    for ra, rb in zip(_records(one), _records(tmp_path / "two" / one.name), strict=True):
+        for k, va in ra.items():
+            if isinstance(va, float):
+                assert rb[k] == pytest.approx(va, rel=1e-5, abs=1e-5), k
