@@ -252,8 +252,7 @@ def _fit(config, *, resume, run_dir, data, figures) -> Path:
         _save_npy(
             run / "embeddings_epoch0000.npy", embed(model, data.x_test[: config.n_eval], device=config.device)
         )
-    if start == 0:
-        _checkpoint(ckpt_path, model, head, opt, gen, 0, 0, config) if rank0 else None
+        _checkpoint(ckpt_path, model, head, opt, gen, 0, 0, config)
     if dist is not None:
         from train import distributed
 
