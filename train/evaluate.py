@@ -1,0 +1,266 @@
+"""Evaluate an encoder on held-out data with the theory's metrics.
+
+Embeds the held-out base samples (the unnormalised ``z = f(x)``, as the paper's Table 1) and, for the
+alignment, one pair of views of each held-out sample drawn with a fixed evaluation generator (so that
+evaluation never touches the training randomness). Every number comes from :mod:`theory`:
+
+- CV, AD / DP means and pass rates on the unnormalised and on the normalised embeddings, the pass counts
+  calibrated against exact Gaussianity (about 95% pass, not 100%), and the same tests on random unit
+  projections (:func:`theory.gaussianity.diagnose`, :func:`~theory.gaussianity.calibrate_passes`);
+- the alignment :math:`E[u\\cdot v]`, :math:`\\lVert m\\rVert^2` and the Prop. 1 bound
+  :math:`\\eta^2 + (1 - \\eta^2)\\lVert m \\rVert^2` (:func:`theory.alignment.estimate_alignment`), with a
+  flag when the bound is violated beyond sampling error (slack below -3 standard errors);
+- :math:`\\Phi` of the normalised test embeddings (:func:`theory.uniformity.phi_estimate`) against
+  :math:`\\Phi(\\sigma)` (:func:`theory.uniformity.phi_uniform`);
+- class-conditional Gaussianity (per-class AD / DP, averaged over classes) where labels exist.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from theory._io import ResultMixin
+from theory.alignment import estimate_alignment
+from theory.gaussianity import calibrate_passes, diagnose, null_pass_rates
+from theory.uniformity import infonce_loss, phi_estimate, phi_uniform
+from train.data.base import PairData
+
+__all__ = ["EvalResult", "embed", "evaluate"]
+
+#: Slack below this many standard errors flags a violation of Prop. 1.
+VIOLATION_Z = 3.0
+
+
+@dataclass(frozen=True)
+class EvalResult(ResultMixin):
+    """Metrics of one evaluation (strict-JSON-able through ``to_dict()``).
+
+    Attributes
+    ----------
+    epoch : int
+    n, d : int
+        Evaluated samples and embedding dimension.
+    cv : float
+        Std / mean of the row norms of the unnormalised embeddings.
+    ad_mean, ad_pass, dp_mean, dp_pass : float
+        Paper's statistics on the unnormalised embeddings (pass rates in [0, 1]).
+    ad_pass_z, dp_pass_z : float
+        Pass counts against the Gaussian null (z-scores; about 0 for exactly Gaussian coordinates).
+    ad_null, dp_null : float
+        Null pass probabilities.
+    gaussian : bool
+        Paper's verdict ``ad_mean < 0.752 and dp_mean > 0.05`` (unnormalised).
+    norm_ad_mean, norm_ad_pass, norm_dp_mean, norm_dp_pass : float
+        The same on the normalised embeddings.
+    proj_ad_mean, proj_ad_pass, proj_dp_mean, proj_dp_pass : float or None
+        The same on random unit projections (unnormalised), ``None`` without projections.
+    alignment, alignment_se : float
+        :math:`E[u\\cdot v]` on held-out view pairs and its standard error.
+    mean_sq_norm, mean_sq_norm_se : float
+        Unbiased :math:`\\lVert m\\rVert^2` and its standard error.
+    eta2 : float or None
+    bound, slack, slack_se : float or None
+        Prop. 1 bound, slack (bound - alignment, >= 0 under Prop. 1) and its standard error.
+    bound_violated : bool or None
+        ``slack < -3 slack_se``.
+    phi, phi_se : float
+        Jackknife estimate of :math:`\\Phi(\\mu)` of the normalised test embeddings (``n_phi`` of them).
+    phi_uniform : float
+        :math:`\\Phi(\\sigma)` on :math:`S^{d-1}`.
+    phi_gap : float
+        ``phi - phi_uniform`` (>= 0 by Lemma 2, up to sampling error).
+    test_loss : float
+        Eq. 2 on held-out pairs in batches of ``N`` (``theory.uniformity.infonce_loss``), mean over batches.
+    class_ad_mean, class_ad_pass, class_dp_mean, class_dp_pass : float or None
+        Class-conditional statistics averaged over classes with at least 20 samples; ``None`` without labels.
+    n_classes_evaluated : int
+    """
+
+    epoch: int
+    n: int
+    d: int
+    cv: float
+    ad_mean: float
+    ad_pass: float
+    dp_mean: float
+    dp_pass: float
+    ad_pass_z: float
+    dp_pass_z: float
+    ad_null: float
+    dp_null: float
+    gaussian: bool
+    norm_ad_mean: float
+    norm_ad_pass: float
+    norm_dp_mean: float
+    norm_dp_pass: float
+    proj_ad_mean: float | None
+    proj_ad_pass: float | None
+    proj_dp_mean: float | None
+    proj_dp_pass: float | None
+    alignment: float
+    alignment_se: float
+    mean_sq_norm: float
+    mean_sq_norm_se: float
+    eta2: float | None
+    bound: float | None
+    slack: float | None
+    slack_se: float | None
+    bound_violated: bool | None
+    phi: float
+    phi_se: float
+    phi_uniform: float
+    phi_gap: float
+    test_loss: float
+    class_ad_mean: float | None
+    class_ad_pass: float | None
+    class_dp_mean: float | None
+    class_dp_pass: float | None
+    n_classes_evaluated: int
+
+
+@torch.no_grad()
+def embed(
+    model: torch.nn.Module, x: torch.Tensor, *, batch_size: int = 1024, device: str = "cpu"
+) -> np.ndarray:
+    """Unnormalised embeddings ``f(x)`` in float64, shape (n, d) (model in eval mode, restored after)."""
+    was_training = model.training
+    model.eval()
+    try:
+        out = [
+            model(x[s : s + batch_size].to(device)).double().cpu() for s in range(0, x.shape[0], batch_size)
+        ]
+    finally:
+        model.train(was_training)
+    return torch.cat(out).numpy()
+
+
+def _unit(z: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(z, axis=1, keepdims=True)
+    return z / np.where(n > 0, n, 1.0)
+
+
+def _class_conditional(z: np.ndarray, labels: np.ndarray | None) -> tuple:
+    if labels is None:
+        return None, None, None, None, 0
+    stats = []
+    for c in np.unique(labels):
+        zc = z[labels == c]
+        if zc.shape[0] < 20 or np.any(zc.std(axis=0) == 0):
+            continue
+        r = diagnose(zc, extras=False)
+        stats.append((r.ad_mean, r.ad_pass, r.dp_mean, r.dp_pass))
+    if not stats:
+        return None, None, None, None, 0
+    a = np.mean(stats, axis=0)
+    return float(a[0]), float(a[1]), float(a[2]), float(a[3]), len(stats)
+
+
+def evaluate(
+    model: torch.nn.Module,
+    data: PairData,
+    *,
+    epoch: int,
+    alpha: float,
+    N: int,
+    n_eval: int = 2000,
+    n_projections: int = 16,
+    n_phi: int = 1000,
+    seed: int = 0,
+    device: str = "cpu",
+) -> EvalResult:
+    """Embed the first ``n_eval`` held-out samples and compute every metric (see the module docstring).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The encoder (unnormalised output).
+    data : PairData
+    epoch : int
+        Recorded in the result.
+    alpha : float
+        Inverse temperature for Phi and the test loss.
+    N : int
+        Batch size of the held-out InfoNCE loss.
+    n_eval, n_projections, n_phi : int
+    seed : int
+        Seed of the evaluation views and projections (fixed across epochs: the same pairs every time).
+    device : str
+
+    Returns
+    -------
+    EvalResult
+    """
+    n = min(int(n_eval), data.n_test)
+    x0 = data.x_test[:n]
+    z = embed(model, x0, device=device)
+    d = z.shape[1]
+    g = torch.Generator().manual_seed(int(seed) + 7919)
+    xa, xb = data.views(x0, g)
+    u, v = _unit(embed(model, xa, device=device)), _unit(embed(model, xb, device=device))
+
+    diag = diagnose(z, n_projections=n_projections, seed=int(seed), extras=False)
+    norm = diagnose(z, normalize=True, extras=False)
+    proj = diag.projections
+    null = null_pass_rates(n)
+    cal_ad = calibrate_passes(round(diag.ad_pass * d), d, null.ad, test="AD")
+    cal_dp = calibrate_passes(round(diag.dp_pass * d), d, null.dp, test="DP")
+    al = estimate_alignment(u, v, data.eta2)
+    if data.eta2 is not None:
+        bound, slack, slack_se = al.bound, al.slack, al.slack_se
+        violated = bool(slack < -VIOLATION_Z * slack_se) if slack_se > 0 else bool(slack < 0)
+    else:
+        bound = slack = slack_se = violated = None
+    rng = np.random.default_rng(int(seed) + 104729)
+    sub = _unit(z)[rng.permutation(n)[: min(n_phi, n)]]
+    pe = phi_estimate(sub, alpha)
+    pu = float(phi_uniform(d, alpha))
+    losses = [infonce_loss(u[s : s + N], v[s : s + N], alpha) for s in range(0, n - N + 1, N)]
+    test_loss = float(np.mean(losses)) if losses else math.nan
+    labels = None if data.y_test is None else data.y_test[:n].cpu().numpy()
+    cam, cap, cdm, cdp, ncls = _class_conditional(z, labels)
+    return EvalResult(
+        epoch=int(epoch),
+        n=n,
+        d=d,
+        cv=diag.cv,
+        ad_mean=diag.ad_mean,
+        ad_pass=diag.ad_pass,
+        dp_mean=diag.dp_mean,
+        dp_pass=diag.dp_pass,
+        ad_pass_z=cal_ad.z,
+        dp_pass_z=cal_dp.z,
+        ad_null=null.ad,
+        dp_null=null.dp,
+        gaussian=diag.gaussian,
+        norm_ad_mean=norm.ad_mean,
+        norm_ad_pass=norm.ad_pass,
+        norm_dp_mean=norm.dp_mean,
+        norm_dp_pass=norm.dp_pass,
+        proj_ad_mean=None if proj is None else proj.ad_mean,
+        proj_ad_pass=None if proj is None else proj.ad_pass,
+        proj_dp_mean=None if proj is None else proj.dp_mean,
+        proj_dp_pass=None if proj is None else proj.dp_pass,
+        alignment=al.alignment,
+        alignment_se=al.alignment_se,
+        mean_sq_norm=al.mean_sq_norm,
+        mean_sq_norm_se=al.mean_sq_norm_se,
+        eta2=data.eta2,
+        bound=bound,
+        slack=slack,
+        slack_se=slack_se,
+        bound_violated=violated,
+        phi=pe.value,
+        phi_se=pe.se,
+        phi_uniform=pu,
+        phi_gap=pe.value - pu,
+        test_loss=test_loss,
+        class_ad_mean=cam,
+        class_ad_pass=cap,
+        class_dp_mean=cdm,
+        class_dp_pass=cdp,
+        n_classes_evaluated=ncls,
+    )

@@ -1,0 +1,128 @@
+"""Encoders f: X -> R^d: linear, two-layer MLP (one ReLU), a small CNN, ResNet-18 (CIFAR variant).
+
+All return the *unnormalised* embedding :math:`z = f(x)` of shape ``(n, d)``; objectives normalise where
+their definition does (:math:`u = z / \\lVert z \\rVert`, Eq. 2). Written here (no torchvision, which does
+not import beside the CPU torch wheel). ResNet-18 follows He et al. (2016) with the CIFAR stem used by
+SimCLR's CIFAR experiments (3x3 convolution, stride 1, no max-pool).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["MODELS", "ResNet18", "SmallCNN", "make_model"]
+
+
+class _Flatten(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(x.shape[0], -1)
+
+
+def linear(input_shape: tuple[int, ...], d: int, *, bias: bool = True, **_) -> nn.Module:
+    """:math:`f(x) = W \\operatorname{vec}(x) + b`, ``W`` of shape ``(d, prod(input_shape))``."""
+    return nn.Sequential(_Flatten(), nn.Linear(math.prod(input_shape), d, bias=bias))
+
+
+def mlp(input_shape: tuple[int, ...], d: int, *, hidden: int = 512, **_) -> nn.Module:
+    """Two-layer MLP with one ReLU.
+
+    .. math:: f(x) = W_2\\,\\mathrm{ReLU}(W_1 \\operatorname{vec}(x) + b_1) + b_2
+    """
+    return nn.Sequential(
+        _Flatten(), nn.Linear(math.prod(input_shape), hidden), nn.ReLU(), nn.Linear(hidden, d)
+    )
+
+
+class SmallCNN(nn.Module):
+    """Three conv-BN-ReLU blocks (32, 64, 128 channels; stride 2 after the first), global average pool,
+    linear to ``d``. 2-D for inputs ``(C, H, W)``, 1-D for ``(C, L)`` (e.g. MNIST-1D)."""
+
+    def __init__(self, input_shape: tuple[int, ...], d: int, *, width: int = 32, **_):
+        super().__init__()
+        if len(input_shape) == 3:
+            conv, bn, pool = nn.Conv2d, nn.BatchNorm2d, nn.AdaptiveAvgPool2d
+        elif len(input_shape) == 2:
+            conv, bn, pool = nn.Conv1d, nn.BatchNorm1d, nn.AdaptiveAvgPool1d
+        else:
+            raise ValueError(f"SmallCNN needs input_shape (C, H, W) or (C, L); got {input_shape}")
+        c = input_shape[0]
+        w = int(width)
+        layers: list[nn.Module] = []
+        for i, out in enumerate((w, 2 * w, 4 * w)):
+            layers += [conv(c, out, 3, stride=1 if i == 0 else 2, padding=1, bias=False), bn(out), nn.ReLU()]
+            c = out
+        self.features = nn.Sequential(*layers, pool(1), _Flatten())
+        self.fc = nn.Linear(c, d)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Embeddings, shape (n, d)."""
+        return self.fc(self.features(x))
+
+
+class _BasicBlock(nn.Module):
+    def __init__(self, c_in: int, c_out: int, stride: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(c_out)
+        self.conv2 = nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c_out)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or c_in != c_out:
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out)
+            )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return torch.relu(out + self.shortcut(x))
+
+
+class ResNet18(nn.Module):
+    """ResNet-18, CIFAR variant: 3x3 stem (stride 1, no max-pool), stages of 2 basic blocks with 64,
+    128, 256, 512 channels, global average pool, linear 512 -> ``d``."""
+
+    def __init__(self, input_shape: tuple[int, ...], d: int, **_):
+        super().__init__()
+        if len(input_shape) != 3:
+            raise ValueError(f"ResNet18 needs input_shape (C, H, W); got {input_shape}")
+        self.stem = nn.Sequential(
+            nn.Conv2d(input_shape[0], 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU()
+        )
+        blocks, c = [], 64
+        for i, out in enumerate((64, 128, 256, 512)):
+            for j in range(2):
+                blocks.append(_BasicBlock(c, out, 2 if (i > 0 and j == 0) else 1))
+                c = out
+        self.layers = nn.Sequential(*blocks)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(512, d)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Embeddings, shape (n, d)."""
+        return self.fc(torch.flatten(self.pool(self.layers(self.stem(x))), 1))
+
+
+MODELS = {"linear": linear, "mlp": mlp, "cnn": SmallCNN, "resnet18": ResNet18}
+
+
+def make_model(name: str, input_shape: tuple[int, ...], d: int, **kwargs) -> nn.Module:
+    """Build the encoder ``name`` (one of :data:`MODELS`) mapping ``input_shape`` to ``R^d``.
+
+    Parameters
+    ----------
+    name : str
+        ``"linear"``, ``"mlp"``, ``"cnn"`` or ``"resnet18"``.
+    input_shape : tuple of int
+        Shape of one input sample.
+    d : int
+        Embedding dimension.
+    **kwargs
+        ``hidden`` (MLP width), ``width`` (CNN), ``bias`` (linear).
+    """
+    if name not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}; got {name!r}")
+    return MODELS[name](tuple(int(s) for s in input_shape), int(d), **kwargs)
