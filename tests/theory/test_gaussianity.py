@@ -32,6 +32,7 @@ from theory.gaussianity import (
 pytestmark = pytest.mark.claim("DIAG")
 
 FIVE_SIGMA_P = 5.733e-7  # two-sided normal tail beyond 5 sigma
+SQRT_2PI = math.sqrt(2 * math.pi)
 
 
 def _law(name, rng, shape):
@@ -416,6 +417,7 @@ def _w2_quadrature(x, mu, sd, dps=30):
     n = len(xs)
     total = mpmath.mpf(0)
     for i, xi in enumerate(xs, start=1):
+
         def f(t, xi=xi):
             return (xi - mu - sd * mpmath.sqrt(2) * mpmath.erfinv(2 * t - 1)) ** 2
 
@@ -425,7 +427,12 @@ def _w2_quadrature(x, mu, sd, dps=30):
 
 @pytest.mark.parametrize(
     ("n", "law", "mu", "sd"),
-    [(1, "gaussian", 0.3, 2.0), (2, "laplace", 0.0, 1.0), (7, "laplace", -1.0, 0.5), (15, "mixture", 0.7, 1.3)],
+    [
+        (1, "gaussian", 0.3, 2.0),
+        (2, "laplace", 0.0, 1.0),
+        (7, "laplace", -1.0, 0.5),
+        (15, "mixture", 0.7, 1.3),
+    ],
 )
 def test_w2_gaussian_1d_equals_high_precision_quadrature(n, law, mu, sd):
     from theory.gaussianity import wasserstein_gaussian_1d
@@ -441,7 +448,8 @@ def test_w2_gaussian_1d_far_tail_and_extreme_scale_against_quadrature():
     ref = _w2_quadrature(x, 0.5, 0.8)
     assert wasserstein_gaussian_1d(x, 0.5, 0.8) == pytest.approx(ref, rel=1e-12)
     for scale in (1e-300, 1e300):  # exact power-of-two rescaling inside: no overflow, no underflow
-        assert wasserstein_gaussian_1d(x * scale, 0.5 * scale, 0.8 * scale) == pytest.approx(ref * scale, rel=1e-12)
+        w = wasserstein_gaussian_1d(x * scale, 0.5 * scale, 0.8 * scale)
+        assert w == pytest.approx(ref * scale, rel=1e-12)
 
 
 def test_w2_gaussian_1d_columns_and_large_n_against_cellwise_quad():
@@ -461,7 +469,7 @@ def test_w2_gaussian_1d_columns_and_large_n_against_cellwise_quad():
         tot = 0.0
         for i in range(n):
             val, _ = integrate.quad(
-                lambda z, i=i: (xs[i] - mu - sd * z) ** 2 * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi),
+                lambda z, x=xs[i], mu=mu, sd=sd: (x - mu - sd * z) ** 2 * math.exp(-0.5 * z * z) / SQRT_2PI,
                 knots[i],
                 knots[i + 1],
                 epsabs=1e-15,
@@ -533,7 +541,11 @@ def test_result_serialises_and_prints():
         (np.ones(30), ValueError, r"shape \(n, d\)"),
         (np.ones((30, 2, 2)), ValueError, r"shape \(n, d\)"),
         (np.array([["a", "b"]] * 30), TypeError, "numeric"),
-        (np.column_stack([np.arange(30.0), np.ones(30)]), ValueError, r"numerically constant column\(s\) \(columns 1:"),
+        (
+            np.column_stack([np.arange(30.0), np.ones(30)]),
+            ValueError,
+            r"numerically constant column\(s\) \(columns 1:",
+        ),
     ],
 )
 def test_validation_errors(Z, exc, match):

@@ -27,11 +27,11 @@ from theory.gaussianity._univariate import (
     MIN_SAMPLES,
     _as_samples,
     _column_stats,
+    _constant_columns,
     _input_dtype,
     _pow2_exponent,
     _raise_constant,
     coefficient_of_variation,
-    constant_columns,
 )
 
 
@@ -251,6 +251,8 @@ def diagnose(
         null_samples = as_int(null_samples, "null_samples", low=100)
         sw_projections = as_int(sw_projections, "sw_projections", low=1)
         sw_null = as_int(sw_null, "sw_null", low=2)
+        if block_rows is not None:  # validated here: a ValueError inside the tests becomes a note
+            block_rows = as_int(block_rows, "block_rows", low=1)
     # independent child streams: draws never coincide with data made with the same integer seed
     proj_rng, sw_rng = as_rng(seed).spawn(2)
     n, d = Z.shape
@@ -272,7 +274,7 @@ def diagnose(
                 "maps them to e_1"
             )
         Z = Z_sw = project(Z)
-        const = constant_columns(Z, precision=precision)
+        const = _constant_columns(Z, precision)
         if const.size:
             _raise_constant(const, "Z (rows normalised)")
     null_rates = None
@@ -287,7 +289,7 @@ def diagnose(
 
         theta = sample_uniform(n_projections, d, seed=proj_rng)
         Zp = Z @ theta.T
-        const = constant_columns(Zp)
+        const = _constant_columns(Zp, np.float64)
         if const.size:
             _raise_constant(const, "Z @ directions.T", what="projection")
         pad, _, pp, pad_pass, pdp_pass, pcal_ad, pcal_dp, punif = _univariate(Zp, null_rates, extras)

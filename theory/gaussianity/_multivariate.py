@@ -10,7 +10,7 @@ from scipy import special, stats
 
 from theory._io import ResultMixin
 from theory._validation import as_int, as_matrix
-from theory.gaussianity._univariate import _input_dtype, _pow2_exponent, _raise_constant, constant_columns
+from theory.gaussianity._univariate import _constant_columns, _input_dtype, _pow2_exponent, _raise_constant
 
 #: Columns per Gram tile (the element-wise work of a tile stays in cache).
 _TILE_COLS = 2048
@@ -168,7 +168,7 @@ def multivariate_normality(Z, *, block_rows: int | None = None) -> MultivariateN
     if n <= p + 3:
         raise ValueError(f"Z needs n > d + 3 samples for the multivariate tests; got n = {n}, d = {p}")
     block_rows = 512 if block_rows is None else as_int(block_rows, "block_rows", low=1)
-    const = constant_columns(Z, precision=precision)
+    const = _constant_columns(Z, precision)
     if const.size:
         _raise_constant(const, "Z")
     Y = _whiten(Z)

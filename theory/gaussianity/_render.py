@@ -27,6 +27,10 @@ def render_diagnosis(r) -> str:
     calibration was computed (not with ``extras=False`` / ``--paper-only``); numbers are printed
     with significant digits, so a CV of 1e-16 (unit-norm rows) does not read ``0.0000``.
     """
+    from theory.gaussianity._diagnose import Diagnosis
+
+    if not isinstance(r, Diagnosis):
+        raise TypeError(f"r must be a Diagnosis (the result of diagnose); got {type(r).__name__}")
     calibrated = r.ad_calibration is not None
     lines = [
         f"Gaussianity diagnostics: n = {r.n} samples, d = {r.d} coordinates"

@@ -57,7 +57,7 @@ def _cells(n: int) -> tuple[np.ndarray, float]:
 
 
 def _w2sq_sorted(xs: np.ndarray, mean: np.ndarray, sd: float | np.ndarray) -> np.ndarray:
-    """Squared W2 of each row of ``xs`` (k, n), sorted, to :math:`\\mathcal N(\\mathrm{mean}, \\mathrm{sd}^2)`.
+    """Squared W2 of each sorted row of ``xs`` (k, n) to :math:`\\mathcal N(\\mu, s^2)`.
 
     .. math::
         W_2^2 = \\frac1n \\sum_i (x_{(i)} - \\mu - s a_i)^2 + s^2 E_n,
@@ -126,7 +126,7 @@ def _real_vector(v, name: str, k: int) -> np.ndarray:
     if isinstance(v, str | bytes | bool | np.bool_):
         raise TypeError(f"{name} must be a real number or an array of shape ({k},); got {v!r}")
     arr = np.asarray(v)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(f"{name} must be a real number or an array of shape ({k},); got {v!r}")
     arr = arr.astype(np.float64)
     if arr.ndim > 1 or (arr.ndim == 1 and arr.shape[0] != k):

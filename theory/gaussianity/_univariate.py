@@ -45,7 +45,7 @@ def _pow2_exponent(amax: np.ndarray) -> np.ndarray:
     return np.frexp(amax)[1].astype(np.int64)
 
 
-def constant_columns(Z, *, precision=np.float64) -> np.ndarray:
+def constant_columns(Z, *, precision=None) -> np.ndarray:
     """Indices of the numerically constant columns of ``Z``.
 
     A column is numerically constant when its range is at most :data:`CONSTANT_ULPS` units in the last
@@ -61,15 +61,30 @@ def constant_columns(Z, *, precision=np.float64) -> np.ndarray:
 
     Parameters
     ----------
-    Z : ndarray, shape (n, d)
-        Finite float64 values.
-    precision : dtype
-        Floating type whose unit in the last place is used (``float32`` for float32 input).
+    Z : array_like, shape (n, d)
+        Finite values, ``n >= 1``.
+    precision : numpy floating dtype, optional
+        Floating type whose unit in the last place is used; default the input's (``float32`` for
+        float32 input, ``float64`` for integers and lists).
 
     Returns
     -------
     ndarray of int
+        Column indices, increasing.
     """
+    if precision is None:
+        precision = _input_dtype(Z)
+    try:
+        precision = np.dtype(precision)
+    except TypeError as exc:
+        raise TypeError(f"precision must be a numpy floating dtype; got {precision!r}") from exc
+    if not np.issubdtype(precision, np.floating):
+        raise TypeError(f"precision must be a numpy floating dtype; got {precision!r}")
+    return _constant_columns(as_matrix(Z, "Z"), precision)
+
+
+def _constant_columns(Z: np.ndarray, precision) -> np.ndarray:
+    """:func:`constant_columns` of a validated float64 matrix."""
     mx = Z.max(axis=0)
     mn = Z.min(axis=0)
     amax = np.maximum(np.abs(mx), np.abs(mn))
@@ -92,7 +107,7 @@ def _as_samples(Z, name: str = "Z", *, precision=None) -> np.ndarray:
     if precision is None:
         precision = _input_dtype(Z)
     Z = as_matrix(Z, name, min_rows=MIN_SAMPLES, min_cols=1)
-    const = constant_columns(Z, precision=precision)
+    const = _constant_columns(Z, precision)
     if const.size:
         _raise_constant(const, name)
     return Z
