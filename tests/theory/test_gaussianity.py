@@ -577,3 +577,30 @@ def test_argument_validation():
         null_pass_rates(100, method="exact")
     with pytest.raises(ValueError, match="n_pass"):
         calibrate_passes(5, 4, 0.95)
+
+
+def test_multivariate_on_a_row_subset_when_asked():
+    Z = np.random.default_rng(40).laplace(size=(600, 4))
+    full = diagnose(Z, seed=1, sw_null=2)
+    same = diagnose(Z, seed=1, sw_null=2, mvn_max_rows=600)
+    assert same.multivariate.hz == full.multivariate.hz and full.multivariate.n == 600
+    sub = diagnose(Z, seed=1, sw_null=2, mvn_max_rows=200)
+    assert sub.multivariate.n == 200 and any("random subset of 200 of the 600 rows" in s for s in sub.notes)
+    assert sub.ad_mean == full.ad_mean  # only the multivariate tests change
+    idx = np.sort(np.random.default_rng(1).spawn(3)[2].choice(600, size=200, replace=False))
+    ref = multivariate_normality(Z[idx])
+    assert sub.multivariate.mardia_kurtosis == pytest.approx(ref.mardia_kurtosis, rel=1e-12)
+
+
+def test_henze_zirkler_factored_and_additive_paths_agree(monkeypatch):
+    # the tiles use u^T exp(b^2 G) u unless a factor could overflow (large d); force the other path
+    import theory.gaussianity._multivariate as mv
+
+    X = np.random.default_rng(41).laplace(size=(300, 6)) @ np.random.default_rng(42).standard_normal((6, 6))
+    a = multivariate_normality(X, block_rows=64)
+    monkeypatch.setattr(mv, "_FACTOR_LIMIT", 0.0)
+    b = multivariate_normality(X, block_rows=64)
+    assert b.hz == pytest.approx(a.hz, rel=1e-12)
+    assert b.hz_pvalue == pytest.approx(a.hz_pvalue, rel=1e-10)
+    hz, *_ = _naive_hz(X)
+    assert b.hz == pytest.approx(hz, rel=1e-10)

@@ -173,6 +173,7 @@ def diagnose(
     sw_projections: int = 64,
     sw_null: int = 8,
     block_rows: int | None = None,
+    mvn_max_rows: int | None = None,
     null_reps: int | None = None,
     sw_floor: int | None = None,
 ) -> Diagnosis:
@@ -227,6 +228,10 @@ def diagnose(
         Replicates of its null simulation (fixed seed, cached per ``(n, d)``).
     block_rows : int, optional
         Gram tile rows of the multivariate tests.
+    mvn_max_rows : int, optional
+        Run the multivariate tests (time ``O(n^2 d)``) on a seeded random subset of this many rows
+        when ``n`` is larger (a note says so); default: all rows (exact, the slow part above
+        ``n ~ 2 10^4``).
     null_reps, sw_floor : int, optional
         Deprecated names of ``null_samples`` and ``sw_null``.
 
@@ -253,8 +258,10 @@ def diagnose(
         sw_null = as_int(sw_null, "sw_null", low=2)
         if block_rows is not None:  # validated here: a ValueError inside the tests becomes a note
             block_rows = as_int(block_rows, "block_rows", low=1)
+        if mvn_max_rows is not None:
+            mvn_max_rows = as_int(mvn_max_rows, "mvn_max_rows", low=MIN_SAMPLES)
     # independent child streams: draws never coincide with data made with the same integer seed
-    proj_rng, sw_rng = as_rng(seed).spawn(2)
+    proj_rng, sw_rng, mvn_rng = as_rng(seed).spawn(3)
     n, d = Z.shape
     notes: list[str] = []
     if not normalize:  # at the input's scale and precision (normalised data is checked below)
@@ -314,8 +321,12 @@ def diagnose(
         elif n <= d + 3:
             notes.append(f"multivariate tests skipped: n = {n} <= d + 3 = {d + 3}")
         else:
+            Zm = Z
+            if mvn_max_rows is not None and n > mvn_max_rows:
+                Zm = Z[np.sort(mvn_rng.choice(n, size=mvn_max_rows, replace=False))]
+                notes.append(f"multivariate tests on a random subset of {mvn_max_rows} of the {n} rows")
             try:
-                mvn = multivariate_normality(Z, block_rows=block_rows)
+                mvn = multivariate_normality(Zm, block_rows=block_rows)
             except ValueError as exc:
                 notes.append(f"multivariate tests skipped: {exc}")
             if mvn is not None and d > 100:

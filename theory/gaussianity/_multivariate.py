@@ -14,6 +14,8 @@ from theory.gaussianity._univariate import _constant_columns, _input_dtype, _pow
 
 #: Columns per Gram tile (the element-wise work of a tile stays in cache).
 _TILE_COLS = 2048
+#: Largest exponent of a factor of the factored Henze-Zirkler sum (exp(600) is far from overflow).
+_FACTOR_LIMIT = 600.0
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,10 @@ def multivariate_normality(Z, *, block_rows: int | None = None) -> MultivariateN
 
     The double sums run over tiles of the upper block triangle of the Gram matrix
     :math:`b^2 Y Y^\\top` (never the ``n x n`` matrix): per tile one matrix product, then
-    :math:`\\sum G^3` and :math:`\\sum e^{b^2 G_{jk} + l_j + l_k}` with
+    :math:`\\sum G^3` and :math:`\\sum_{jk} e^{b^2 G_{jk} + l_j + l_k}` with
     :math:`l_j = -b^2 D_j/2 + \\text{shift}/2` (the exponent :math:`-b^2 D_{jk}/2 + \\text{shift}`
-    without forming :math:`D_{jk}`), in cache. Memory ``O(n d)``; time ``O(n^2 d)``: the
+    without forming :math:`D_{jk}`; as :math:`u^\\top e^{b^2 G} u`, :math:`u_j = e^{l_j}`, when
+    neither factor can overflow). Memory ``O(n d)``; time ``O(n^2 d)``: the
     ``n^2 d / 2`` multiply-adds of the Gram matrix bound it from below.
 
     Parameters
@@ -180,6 +183,9 @@ def multivariate_normality(Z, *, block_rows: int | None = None) -> MultivariateN
     shift = min(half_d_log_a, 600.0)  # exponents are shifted by +shift to avoid underflow
     Y *= math.sqrt(b2)  # tiles give b^2 G directly
     lvec = -0.5 * b2 * r + 0.5 * shift
+    # e^{b^2 G_jk} u_j u_k with u_j = e^{l_j} when neither factor over- or underflows (b^2 G_jk <= b^2 max r)
+    factored = b2 * float(r.max()) < _FACTOR_LIMIT and float(lvec.min()) > -_FACTOR_LIMIT
+    uvec = np.exp(lvec) if factored else None
 
     off = 0.0  # sum_{j != k} exp(-b^2 D_jk / 2 + shift)
     skew = 0.0  # sum_{j, k} (b^2 y_j . y_k)^3
@@ -195,6 +201,7 @@ def multivariate_normality(Z, *, block_rows: int | None = None) -> MultivariateN
         m = e - s
         Yb = Y[s:e]
         lb = lvec[s:e, None]
+        ub = uvec[s:e] if factored else None
         c0 = s
         while c0 < n:
             c1 = e if c0 == s else min(n, c0 + cols)  # first the diagonal block, then the ones right of it
@@ -203,12 +210,16 @@ def multivariate_normality(Z, *, block_rows: int | None = None) -> MultivariateN
             G2 = np.multiply(G, G, out=buf2[: m * c].reshape(m, c))
             weight = 1.0 if c0 == s else 2.0  # the diagonal block holds both triangles
             skew += weight * float(np.vdot(G2, G))
-            G += lvec[None, c0:c1]
-            G += lb
             if c0 == s:
                 G[np.arange(m), np.arange(m)] = -np.inf  # j = k is added exactly below
-            np.exp(G, out=G)
-            off += weight * float(G.sum())
+            if factored:  # sum_jk u_j e^{b^2 G_jk} u_k: one exp and one matrix-vector product
+                np.exp(G, out=G)
+                off += weight * float(ub @ (G @ uvec[c0:c1]))
+            else:  # exponents that could overflow apart: add them first
+                G += lvec[None, c0:c1]
+                G += lb
+                np.exp(G, out=G)
+                off += weight * float(G.sum())
             c0 = c1
     skew /= b2**3
 
