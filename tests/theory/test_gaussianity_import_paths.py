@@ -70,3 +70,23 @@ def test_parts_are_small():
     pkg = Path(importlib.import_module("theory.gaussianity").__file__).parent
     sizes = {p.name: len(p.read_text().splitlines()) for p in pkg.glob("*.py")}
     assert all(v <= 420 for v in sizes.values()), sizes
+
+
+def test_deprecated_keywords_warn_and_map():
+    import numpy as np
+
+    from theory.gaussianity import diagnose, null_pass_rates, sliced_wasserstein_gaussian
+
+    with pytest.warns(DeprecationWarning, match="n_samples"):
+        r = null_pass_rates(30, method="mc", n_rep=200, seed=1)
+    assert r.n_samples == 200
+    Z = np.random.default_rng(0).standard_normal((40, 3))
+    with pytest.warns(DeprecationWarning, match="sw_null"):
+        d = diagnose(Z, sw_floor=3)
+    assert d.sliced_wasserstein.null_samples == 3
+    with pytest.warns(DeprecationWarning, match="null_samples"):
+        d = diagnose(Z, null="mc", null_reps=300)
+    assert d.null.n_samples == 300
+    with pytest.warns(DeprecationWarning, match="n_null"):
+        s = sliced_wasserstein_gaussian(Z, n_floor=4)
+    assert s.null_samples == 4

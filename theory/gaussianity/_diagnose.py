@@ -29,7 +29,7 @@ from theory.gaussianity._univariate import (
     _column_stats,
     _constant_columns,
     _input_dtype,
-    _pow2_exponent,
+    _pow2_scaled,
     _raise_constant,
     coefficient_of_variation,
 )
@@ -269,7 +269,7 @@ def diagnose(
     cv = coefficient_of_variation(Z)
     Z_sw = Z  # the sliced W2 is reported in the units of the input (it rescales internally)
     # one exact power-of-two rescaling: nothing below overflows, and the statistics are unchanged
-    Z = np.ldexp(Z, -int(_pow2_exponent(np.array(np.abs(Z).max()))))
+    Z, _ = _pow2_scaled(Z)
     if normalize:
         from theory.sphere import project
 

@@ -18,7 +18,7 @@ from scipy import special
 
 from theory._io import ResultMixin
 from theory._validation import as_int, as_matrix, as_rng
-from theory.gaussianity._univariate import _pow2_exponent
+from theory.gaussianity._univariate import _pow2_exponent, _pow2_scaled
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
@@ -300,8 +300,7 @@ def sliced_wasserstein_gaussian(
     n_null = as_int(n_null, "n_null", low=2)
     rng = as_rng(seed).spawn(1)[0]  # a child stream: never the stream that made Z from the same seed
     n, d = Z.shape
-    e = int(_pow2_exponent(np.array(np.abs(Z).max())))
-    Zs = np.ldexp(Z, -e)
+    Zs, e = _pow2_scaled(Z)
     mean = Zs.mean(axis=0)
     ss = 0.0
     rows = max(1, 2**20 // d)

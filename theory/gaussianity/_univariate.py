@@ -276,10 +276,21 @@ def dagostino_pearson(Z) -> DagostinoPearson:
     return DagostinoPearson(statistic=k2, pvalue=p)
 
 
-def _row_norms_scaled(Z: np.ndarray) -> tuple[np.ndarray, int]:
-    """Row norms of ``Z * 2**-e`` (largest magnitude in [0.5, 1): no overflow) and ``e``."""
+def _pow2_scaled(Z: np.ndarray) -> tuple[np.ndarray, int]:
+    """``(Z * 2**-e, e)`` with squares and sums of squares far from over- and underflow.
+
+    The rescaling is exact; ``Z`` itself (no copy, ``e = 0``) when its largest magnitude is already
+    between ``2**-400`` and ``2**400``.
+    """
     e = int(_pow2_exponent(np.array(np.abs(Z).max()))) if Z.size else 0
-    Zs = np.ldexp(Z, -e)
+    if abs(e) <= 400:
+        return Z, 0
+    return np.ldexp(Z, -e), e
+
+
+def _row_norms_scaled(Z: np.ndarray) -> tuple[np.ndarray, int]:
+    """Row norms of ``Z * 2**-e`` (:func:`_pow2_scaled`: no overflow) and ``e``."""
+    Zs, e = _pow2_scaled(Z)
     return np.sqrt(np.einsum("ij,ij->i", Zs, Zs)), e
 
 
