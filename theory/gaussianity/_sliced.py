@@ -266,8 +266,10 @@ def sliced_wasserstein_gaussian(
     each :math:`W_2` exact (:func:`wasserstein_gaussian_1d`: the Gaussian's quantile function over
     the order-statistic cells). **Definition change**: up to the first release the distance was to
     an ``n``-sample of the fitted law (POT's two-sample sliced distance), which added that sample's
-    own noise; the distance here is to the law itself, so it is smaller, deterministic given the
-    directions, and about 10x faster at ``n = 10^4`` (``benchmarks/bench_gaussianity.py``).
+    own noise; the distance here is to the law itself, so it is smaller (about ``1/sqrt(2)`` of the
+    old value for Gaussian data), deterministic given the directions, and cheaper: at
+    ``n = 10^4, d = 256``, 64 slices, one core, 4.2 s of CPU before, 0.26 s now with the null simulated
+    and 0.035 s with it cached.
 
     Even for exactly Gaussian data it is not 0 (finite ``n``): its law under exact Gaussianity, by
     simulation with a fixed seed (:func:`sliced_wasserstein_null`), is reported beside it as
