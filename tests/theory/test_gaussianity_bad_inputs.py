@@ -291,3 +291,10 @@ def test_non_finite_anywhere_is_reported_by_row(n, d, i, j, bad, dtype):
 def test_integer_arguments_refuse_non_integers(value):
     with pytest.raises((TypeError, ValueError), match="n_projections"):
         g.diagnose(GOOD, n_projections=value, extras=False)
+
+
+def test_sliced_w2_all_columns_numerically_constant():
+    Z = np.full((50, 2), 0.1)
+    Z[::2, 0] = np.nextafter(0.1, 1.0)  # one ulp of jitter: still constant
+    with pytest.raises(ValueError, match="no varying column"):
+        g.sliced_wasserstein_gaussian(Z)

@@ -18,7 +18,7 @@ from scipy import special
 
 from theory._io import ResultMixin
 from theory._validation import as_int, as_matrix, as_rng
-from theory.gaussianity._univariate import _pow2_exponent, _pow2_scaled
+from theory.gaussianity._univariate import _constant_columns, _input_dtype, _pow2_exponent, _pow2_scaled
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
@@ -297,11 +297,16 @@ def sliced_wasserstein_gaussian(
     if n_floor is not None:
         warnings.warn("n_floor is deprecated; use n_null", DeprecationWarning, stacklevel=2)
         n_null = n_floor
+    precision = _input_dtype(Z)
     Z = as_matrix(Z, "Z", min_rows=2)
     n_projections = as_int(n_projections, "n_projections", low=1)
     n_null = as_int(n_null, "n_null", low=2)
     rng = as_rng(seed).spawn(1)[0]  # a child stream: never the stream that made Z from the same seed
     n, d = Z.shape
+    if _constant_columns(Z, precision).size == d:
+        raise ValueError(
+            "Z has no varying column (all numerically constant); the fitted Gaussian is degenerate"
+        )
     Zs, e = _pow2_scaled(Z)
     mean = Zs.mean(axis=0)
     ss = 0.0
