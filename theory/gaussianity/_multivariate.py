@@ -78,19 +78,29 @@ def _whiten(Z: np.ndarray) -> np.ndarray:
     memory stays ``O(n d)`` with one ``(n, d)`` output.
     """
     n, p = Z.shape
-    e = -_pow2_exponent(np.abs(Z).max(axis=0))[None, :]
+    e = -_pow2_exponent(np.abs(Z).max(axis=0))
+    if np.all(np.abs(e) < 1000):  # 2**e is a normal float: a (faster) exact multiplication
+        factor = np.ldexp(1.0, e)
+
+        def scaled(block):
+            return block * factor
+    else:
+
+        def scaled(block):
+            return np.ldexp(block, e)
+
     rows = max(1, 2**20 // p)
     m1 = np.zeros(p)
     for s in range(0, n, rows):
-        m1 += np.ldexp(Z[s : s + rows], e).sum(axis=0)
+        m1 += scaled(Z[s : s + rows]).sum(axis=0)
     m1 /= n
     m2 = np.zeros(p)
     for s in range(0, n, rows):
-        m2 += (np.ldexp(Z[s : s + rows], e) - m1).sum(axis=0)
+        m2 += (scaled(Z[s : s + rows]) - m1).sum(axis=0)
     mean = m1 + m2 / n
     S = np.zeros((p, p))
     for s in range(0, n, rows):
-        Xc = np.ldexp(Z[s : s + rows], e) - mean
+        Xc = scaled(Z[s : s + rows]) - mean
         S += Xc.T @ Xc
     S /= n
     lam, V = np.linalg.eigh(S)
@@ -103,7 +113,7 @@ def _whiten(Z: np.ndarray) -> np.ndarray:
     W = V / np.sqrt(lam)
     Y = np.empty((n, p))
     for s in range(0, n, rows):
-        np.matmul(np.ldexp(Z[s : s + rows], e) - mean, W, out=Y[s : s + rows])
+        np.matmul(scaled(Z[s : s + rows]) - mean, W, out=Y[s : s + rows])
     return Y
 
 
