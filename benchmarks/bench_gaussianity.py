@@ -157,14 +157,15 @@ def main() -> None:
             o, sb = res["old"], res["new-subset"]
             print(
                 f"  ratio old/new-subset (multivariate tests on {SUBSET} rows): wall "
-                f"{o['wall_s'] / sb['wall_s']:.1f}x cold; "
+                f"{o['wall_s'] / sb['wall_s']:.1f}x cold, CPU {o['cpu_s'] / sb['cpu_s']:.1f}x cold; "
                 f"peak memory {o['peak_rss_mb'] / sb['peak_rss_mb']:.2f}x"
             )
         if "old" in res and "new" in res:
             o, nw = res["old"], res["new"]
+            warm = f", {o['wall_s'] / nw['wall_warm_s']:.1f}x warm" if "wall_warm_s" in nw else ""
             print(
-                f"  ratio old/new: wall {o['wall_s'] / nw['wall_s']:.1f}x cold, "
-                f"{o['wall_s'] / nw['wall_warm_s']:.1f}x warm; CPU {o['cpu_s'] / nw['cpu_s']:.1f}x cold; "
+                f"  ratio old/new: wall {o['wall_s'] / nw['wall_s']:.1f}x cold{warm}; "
+                f"CPU {o['cpu_s'] / nw['cpu_s']:.1f}x cold; "
                 f"peak memory {o['peak_rss_mb'] / nw['peak_rss_mb']:.2f}x"
             )
             for key in (
