@@ -19,7 +19,7 @@ per-column loop) and goes beyond the paper:
   tested for uniformity (Kolmogorov-Smirnov);
 - **random projections**: the same statistics on random unit directions (Maxwell-Poincare, Lemma 3,
   speaks of every projection, not only the coordinate axes);
-- **multivariate normality** in memory ``O(n d)``: Henze-Zirkler (on cache-sized tiles of the Gram
+- **multivariate normality** in memory ``O(n d)``: Henze-Zirkler (on tiles of the Gram
   matrix, never the ``n x n`` matrix) and Mardia's skewness and kurtosis;
 - **sliced Wasserstein-2** distance to the fitted isotropic Gaussian, exact per slice (the Gaussian
   quantile function over the order-statistic cells), beside its law for exactly Gaussian data.

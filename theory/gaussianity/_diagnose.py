@@ -225,7 +225,7 @@ def diagnose(
     sw_projections : int
         Slices of the sliced W2 distance.
     sw_null : int
-        Replicates of its null simulation (fixed seed, cached per ``(n, d)``).
+        Replicates of its null simulation (fixed seed, cached per ``(n, d, sw_projections, sw_null)``).
     block_rows : int, optional
         Gram tile rows of the multivariate tests.
     mvn_max_rows : int, optional
