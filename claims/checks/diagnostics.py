@@ -9,7 +9,7 @@ import numpy as np
 from scipy import stats
 
 from claims.registry import ClaimResult, Scope, Verdict
-from theory.gaussianity import AD_CRITICAL_5, DP_ALPHA, _column_stats, ad_pvalue
+from theory.gaussianity import AD_CRITICAL_5, DP_LEVEL, _column_stats, ad_pvalue
 
 
 def check_DIAG():
@@ -22,7 +22,8 @@ def check_DIAG():
     .. math::
         P(\\text{all } d \\text{ coordinates pass}) = p_0^{d} \\quad (\\text{independent coordinates})
 
-    is compared with the paper's 100% AD and DP pass of 256 coordinates (Table 1, Laplace and GMM).
+    is compared with the paper's 100% AD and DP pass of 256 coordinates (arXiv 2602.24012, Sec. 5,
+    Table 1, Laplace and GMM).
     Equicorrelated Gaussian coordinates (:math:`\\rho = 0.5, 0.9`) show how much dependence changes it.
     """
     from tqdm.auto import tqdm
@@ -37,7 +38,7 @@ def check_DIAG():
         for _ in range(R):
             ad, _, p = _column_stats(rng.standard_normal((n, d)))
             ad_counts.append(int(np.count_nonzero(ad < AD_CRITICAL_5)))
-            dp_counts.append(int(np.count_nonzero(p > DP_ALPHA)))
+            dp_counts.append(int(np.count_nonzero(p > DP_LEVEL)))
             ad_means.append(float(ad.mean()))
             dp_means.append(float(p.mean()))
             bar.update()

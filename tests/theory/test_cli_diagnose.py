@@ -129,3 +129,56 @@ def test_real_process_exit_codes(tmp_path, gauss):
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "no such file" in bad.stderr
+
+
+# ------------------------------------------------------------------ issue 9: rendering and constant columns
+def test_paper_only_prints_only_computed_columns(tmp_path, capsys, gauss):
+    f = tmp_path / "emb.npy"
+    np.save(f, gauss)
+    rc, out, _ = _run(capsys, f, "--paper-only")
+    assert rc == 0
+    header = next(line for line in out.splitlines() if line.strip().startswith("test"))
+    assert header.split() == ["test", "mean", "pass"]  # no empty calibration columns
+    rc, out, _ = _run(capsys, f)
+    header = next(line for line in out.splitlines() if line.strip().startswith("test"))
+    assert "null pass" in header and "P(all pass)" in header
+
+
+def test_cv_of_unit_norm_rows_prints_significant_digits(tmp_path, capsys, gauss):
+    U = gauss / np.linalg.norm(gauss, axis=1, keepdims=True)
+    f = tmp_path / "unit.npy"
+    np.save(f, U)
+    rc, out, _ = _run(capsys, f, "--paper-only", "--json", tmp_path / "r.json")
+    assert rc == 0
+    line = next(line for line in out.splitlines() if "CV of row norms" in line)
+    printed = line.split(":")[-1].strip()
+    cv = json.loads((tmp_path / "r.json").read_text())["cv"]
+    assert 0 < cv < 1e-14 and printed != "0.0000"
+    assert float(printed) == pytest.approx(cv, rel=1e-3)
+
+
+def test_zero_row_with_normalize_gets_a_note(tmp_path, capsys, gauss):
+    Z = gauss + 1.0
+    Z[[5, 17]] = 0.0
+    f = tmp_path / "z.npy"
+    np.save(f, Z)
+    rc, out, _ = _run(capsys, f, "--normalize", "--paper-only")
+    assert rc == 0
+    assert "note: 2 zero row(s) (rows 5, 17) cannot be normalised" in out
+
+
+def test_data_scaled_by_1e300_is_not_constant(tmp_path, capsys, gauss):
+    f = tmp_path / "big.npy"
+    np.save(f, gauss * 1e300)
+    rc, _out, err = _run(capsys, f, "--json", tmp_path / "r.json")
+    assert rc == 0, err
+    res = json.loads((tmp_path / "r.json").read_text())
+    np.testing.assert_allclose(res["ad"], [_scipy_ad(gauss[:, j]) for j in range(4)], rtol=1e-9)
+
+
+@pytest.mark.parametrize("value", ["0.1", "1e-300", "1e300", "0.3333333333333333"])
+def test_constant_column_in_a_float64_csv_is_an_error_naming_it(tmp_path, capsys, gauss, value):
+    f = tmp_path / "c.csv"
+    rows = [",".join([repr(float(r[0])), value, repr(float(r[2]))]) for r in gauss]
+    f.write_text("\n".join(rows) + "\n")
+    _assert_error(capsys, [f], "1 numerically constant column(s) (columns 1:")

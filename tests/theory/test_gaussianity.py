@@ -32,6 +32,7 @@ from theory.gaussianity import (
 pytestmark = pytest.mark.claim("DIAG")
 
 FIVE_SIGMA_P = 5.733e-7  # two-sided normal tail beyond 5 sigma
+SQRT_2PI = math.sqrt(2 * math.pi)
 
 
 def _law(name, rng, shape):
@@ -169,7 +170,7 @@ def test_gaussian_data_passes_at_the_nominal_rate_not_100pct(n):
 
 def test_laplace_at_n5000_fails():
     rng = np.random.default_rng(8)
-    r = diagnose(rng.laplace(size=(5000, 64)), n_projections=16, seed=1, sw_floor=3)
+    r = diagnose(rng.laplace(size=(5000, 64)), n_projections=16, seed=1, sw_null=3)
     assert not r.gaussian
     assert r.ad_mean > 10 * AD_CRITICAL_5 and r.dp_mean < 1e-6
     assert r.ad_pass == 0.0 and r.dp_pass == 0.0
@@ -208,7 +209,7 @@ def test_ad_pvalue_is_a_decreasing_probability():
 def test_asymptotic_null_pass_rate_matches_monte_carlo(n):
     # Stated accuracy of the Stephens / D'Agostino-Stephens approximation at the cut: 1e-3.
     n_rep = 200_000 if n == 20 else 20_000
-    mc = null_pass_rates(n, method="mc", n_rep=n_rep, seed=11)
+    mc = null_pass_rates(n, method="mc", n_samples=n_rep, seed=11)
     asym = null_pass_rates(n)
     assert abs(asym.ad - mc.ad) <= 5 * mc.ad_se + 1e-3
     assert mc.ad_se == pytest.approx(math.sqrt(mc.ad * (1 - mc.ad) / n_rep))
@@ -223,7 +224,7 @@ def test_monte_carlo_null_agrees_with_direct_scipy_simulation():
         x = rng.standard_normal(n)
         k_ad += _scipy_ad(x) < 0.752
         k_dp += stats.normaltest(x).pvalue > 0.05
-    mc = null_pass_rates(n, method="mc", n_rep=100_000, seed=13)
+    mc = null_pass_rates(n, method="mc", n_samples=100_000, seed=13)
     for k, p, se in ((k_ad, mc.ad, mc.ad_se), (k_dp, mc.dp, mc.dp_se)):
         ref = k / R
         sd = math.sqrt(ref * (1 - ref) / R + se**2)
@@ -404,52 +405,125 @@ def test_multivariate_validation():
     X[:, 2] = X[:, 0] + X[:, 1]
     with pytest.raises(ValueError, match="singular covariance"):
         multivariate_normality(X)
-    r = diagnose(np.column_stack([X, rng.standard_normal(50)]), sw_floor=2)
+    r = diagnose(np.column_stack([X, rng.standard_normal(50)]), sw_null=2)
     assert r.multivariate is None and any("singular" in note for note in r.notes)
 
 
 # --------------------------------------------------------------------------- sliced W2
-def test_sliced_w2_uses_pot_as_the_sorted_projection_formula():
-    # equal sizes, uniform weights: W2^2 of a slice is the mean squared gap of the sorted projections
+def _w2_quadrature(x, mu, sd, dps=30):
+    """W2 between the empirical law of x and N(mu, sd^2) by mpmath quadrature over each cell."""
+    mpmath.mp.dps = dps
+    xs = sorted(float(v) for v in x)
+    n = len(xs)
+    total = mpmath.mpf(0)
+    for i, xi in enumerate(xs, start=1):
+
+        def f(t, xi=xi):
+            return (xi - mu - sd * mpmath.sqrt(2) * mpmath.erfinv(2 * t - 1)) ** 2
+
+        total += mpmath.quad(f, [mpmath.mpf(i - 1) / n, mpmath.mpf(2 * i - 1) / (2 * n), mpmath.mpf(i) / n])
+    return float(mpmath.sqrt(total))
+
+
+@pytest.mark.parametrize(
+    ("n", "law", "mu", "sd"),
+    [
+        (1, "gaussian", 0.3, 2.0),
+        (2, "laplace", 0.0, 1.0),
+        (7, "laplace", -1.0, 0.5),
+        (15, "mixture", 0.7, 1.3),
+    ],
+)
+def test_w2_gaussian_1d_equals_high_precision_quadrature(n, law, mu, sd):
+    from theory.gaussianity import wasserstein_gaussian_1d
+
+    x = _law(law, np.random.default_rng(n), (n,)) * 1.7
+    assert wasserstein_gaussian_1d(x, mu, sd) == pytest.approx(_w2_quadrature(x, mu, sd), rel=1e-12)
+
+
+def test_w2_gaussian_1d_far_tail_and_extreme_scale_against_quadrature():
+    from theory.gaussianity import wasserstein_gaussian_1d
+
+    x = np.array([-40.0, -3.0, 0.1, 0.2, 5.0, 60.0])  # far outside the Gaussian's bulk
+    ref = _w2_quadrature(x, 0.5, 0.8)
+    assert wasserstein_gaussian_1d(x, 0.5, 0.8) == pytest.approx(ref, rel=1e-12)
+    for scale in (1e-300, 1e300):  # exact power-of-two rescaling inside: no overflow, no underflow
+        w = wasserstein_gaussian_1d(x * scale, 0.5 * scale, 0.8 * scale)
+        assert w == pytest.approx(ref * scale, rel=1e-12)
+
+
+def test_w2_gaussian_1d_columns_and_large_n_against_cellwise_quad():
+    # n = 1000: scipy quad per cell in the Gaussian's own variable z = Phi^{-1}(t) (smooth integrand,
+    # infinite end cells handled by quad), an independent route to the same integral
+    from scipy import integrate, special
+
+    from theory.gaussianity import wasserstein_gaussian_1d
+
+    rng = np.random.default_rng(31)
+    X = np.column_stack([rng.standard_normal(1000), rng.laplace(size=1000)])
+    ours = wasserstein_gaussian_1d(X, [0.0, 0.1], [1.0, 1.4])
+    n = X.shape[0]
+    knots = np.concatenate([[-np.inf], special.ndtri(np.arange(1, n) / n), [np.inf]])
+    for j, (mu, sd) in enumerate([(0.0, 1.0), (0.1, 1.4)]):
+        xs = np.sort(X[:, j])
+        tot = 0.0
+        for i in range(n):
+            val, _ = integrate.quad(
+                lambda z, x=xs[i], mu=mu, sd=sd: (x - mu - sd * z) ** 2 * math.exp(-0.5 * z * z) / SQRT_2PI,
+                knots[i],
+                knots[i + 1],
+                epsabs=1e-15,
+                epsrel=1e-12,
+            )
+            tot += val
+        assert ours[j] == pytest.approx(math.sqrt(tot), rel=1e-9)
+
+
+def test_w2_gaussian_1d_against_pot_with_many_gaussian_samples():
+    # POT's 1-D solver against M draws of the Gaussian: E W2^2(emp, nu_M) -> W2^2(emp, N) as M grows
+    # (bias of order log log M / M, far below the Monte Carlo standard error here)
     import ot
 
-    rng = np.random.default_rng(19)
-    X, Y = rng.standard_normal((60, 3)), rng.laplace(size=(60, 3))
-    theta = rng.standard_normal((3, 8))
-    theta /= np.linalg.norm(theta, axis=0)
-    pot = ot.sliced_wasserstein_distance(X, Y, projections=theta, p=2)
-    direct = math.sqrt(np.mean((np.sort(X @ theta, axis=0) - np.sort(Y @ theta, axis=0)) ** 2))
-    assert pot == pytest.approx(direct, rel=1e-12)
+    from theory.gaussianity import wasserstein_gaussian_1d
+
+    rng = np.random.default_rng(32)
+    x = rng.laplace(size=50) + 0.3
+    exact = wasserstein_gaussian_1d(x, 0.0, 1.0) ** 2
+    M, R = 100_000, 10
+    vals = [ot.wasserstein_1d(x, rng.standard_normal(M), p=2) for _ in range(R)]
+    mean, se = float(np.mean(vals)), float(np.std(vals, ddof=1) / math.sqrt(R))
+    assert abs(mean - exact) <= 5 * se + 2e-5
+    assert se < 0.05 * exact  # the comparison has power
 
 
 def test_sliced_w2_floor_and_departures():
     rng = np.random.default_rng(20)
     n, d = 1000, 8
-    g = sliced_wasserstein_gaussian(rng.standard_normal((n, d)) * 3 + 1, n_floor=8, seed=1)
-    assert abs(g.sw2 - g.floor_mean) <= 5 * g.floor_sd
+    g = sliced_wasserstein_gaussian(rng.standard_normal((n, d)) * 3 + 1, n_null=8, seed=1)
+    assert abs(g.sw2 - g.null_mean) <= 5 * g.null_sd
     assert g.scale == pytest.approx(3.0, rel=0.05)
     # a slice averages the coordinates, so a product of d Laplace laws is diluted towards the Gaussian
     # (CLT): the departure is clear at small d
-    lap = sliced_wasserstein_gaussian(rng.laplace(size=(n, 2)) * 3, n_floor=8, seed=1)
-    assert lap.sw2 > lap.floor_mean + 5 * lap.floor_sd
+    lap = sliced_wasserstein_gaussian(rng.laplace(size=(n, 2)) * 3, n_null=8, seed=1)
+    assert lap.sw2 > lap.null_mean + 5 * lap.null_sd
     aniso = sliced_wasserstein_gaussian(
-        rng.standard_normal((n, d)) * np.geomspace(0.3, 3, d), n_floor=8, seed=1
+        rng.standard_normal((n, d)) * np.geomspace(0.3, 3, d), n_null=8, seed=1
     )
-    assert aniso.sw2 > aniso.floor_mean + 5 * aniso.floor_sd  # isotropic fit: anisotropy is a departure
+    assert aniso.sw2 > aniso.null_mean + 5 * aniso.null_sd  # isotropic fit: anisotropy is a departure
 
 
 def test_sliced_w2_is_scale_equivariant():
     X = np.random.default_rng(21).laplace(size=(300, 4))
-    a = sliced_wasserstein_gaussian(X, n_floor=3, seed=5)
-    b = sliced_wasserstein_gaussian(7.0 * X, n_floor=3, seed=5)
+    a = sliced_wasserstein_gaussian(X, n_null=3, seed=5)
+    b = sliced_wasserstein_gaussian(7.0 * X, n_null=3, seed=5)
     assert b.sw2 == pytest.approx(7.0 * a.sw2, rel=1e-9)
-    assert b.floor_mean == pytest.approx(7.0 * a.floor_mean, rel=1e-9)
+    assert b.null_mean == pytest.approx(7.0 * a.null_mean, rel=1e-9)
 
 
 # --------------------------------------------------------------------------- results and errors
 def test_result_serialises_and_prints():
     rng = np.random.default_rng(22)
-    r = diagnose(rng.standard_normal((200, 5)), n_projections=3, seed=0, null="mc", null_reps=2000)
+    r = diagnose(rng.standard_normal((200, 5)), n_projections=3, seed=0, null="mc", null_samples=2000)
     d = json.loads(json.dumps(r.to_dict()))
     assert d["n"] == 200 and d["d"] == 5 and len(d["ad"]) == 5
     assert d["ad_calibration"]["p_all_pass"] == pytest.approx(r.null.ad**5, rel=1e-9)
@@ -467,7 +541,11 @@ def test_result_serialises_and_prints():
         (np.ones(30), ValueError, r"shape \(n, d\)"),
         (np.ones((30, 2, 2)), ValueError, r"shape \(n, d\)"),
         (np.array([["a", "b"]] * 30), TypeError, "numeric"),
-        (np.column_stack([np.arange(30.0), np.ones(30)]), ValueError, r"constant column\(s\) \(columns 1\)"),
+        (
+            np.column_stack([np.arange(30.0), np.ones(30)]),
+            ValueError,
+            r"numerically constant column\(s\) \(columns 1:",
+        ),
     ],
 )
 def test_validation_errors(Z, exc, match):
@@ -499,3 +577,66 @@ def test_argument_validation():
         null_pass_rates(100, method="exact")
     with pytest.raises(ValueError, match="n_pass"):
         calibrate_passes(5, 4, 0.95)
+
+
+def test_multivariate_on_a_row_subset_when_asked():
+    Z = np.random.default_rng(40).laplace(size=(600, 4))
+    full = diagnose(Z, seed=1, sw_null=2)
+    same = diagnose(Z, seed=1, sw_null=2, mvn_max_rows=600)
+    assert same.multivariate.hz == full.multivariate.hz and full.multivariate.n == 600
+    sub = diagnose(Z, seed=1, sw_null=2, mvn_max_rows=200)
+    assert sub.multivariate.n == 200 and any("random subset of 200 of the 600 rows" in s for s in sub.notes)
+    assert sub.ad_mean == full.ad_mean  # only the multivariate tests change
+    idx = np.sort(np.random.default_rng(1).spawn(3)[2].choice(600, size=200, replace=False))
+    ref = multivariate_normality(Z[idx])
+    assert sub.multivariate.mardia_kurtosis == pytest.approx(ref.mardia_kurtosis, rel=1e-12)
+
+
+def test_henze_zirkler_factored_and_additive_paths_agree(monkeypatch):
+    # the tiles use u^T exp(b^2 G) u unless a factor could overflow (large d); force the other path
+    import theory.gaussianity._multivariate as mv
+
+    X = np.random.default_rng(41).laplace(size=(300, 6)) @ np.random.default_rng(42).standard_normal((6, 6))
+    a = multivariate_normality(X, block_rows=64)
+    monkeypatch.setattr(mv, "_FACTOR_LIMIT", 0.0)
+    b = multivariate_normality(X, block_rows=64)
+    assert b.hz == pytest.approx(a.hz, rel=1e-12)
+    assert b.hz_pvalue == pytest.approx(a.hz_pvalue, rel=1e-10)
+    hz, *_ = _naive_hz(X)
+    assert b.hz == pytest.approx(hz, rel=1e-10)
+
+
+def test_sliced_w2_is_the_slice_average_of_exact_1d_distances():
+    from theory.gaussianity import wasserstein_gaussian_1d
+
+    rng = np.random.default_rng(43)
+    Z = rng.laplace(size=(300, 5)) * np.array([1.0, 2.0, 0.5, 1.0, 3.0]) + 4.0
+    res = sliced_wasserstein_gaussian(Z, n_projections=7, n_null=2, seed=9)
+    theta = np.random.default_rng(9).spawn(1)[0].standard_normal((7, 5))  # the documented child stream
+    theta /= np.linalg.norm(theta, axis=1, keepdims=True)
+    P = Z @ theta.T
+    s = math.sqrt(np.var(Z, axis=0, ddof=1).mean())
+    w = wasserstein_gaussian_1d(P, P.mean(axis=0), s)
+    assert res.sw2 == pytest.approx(math.sqrt(np.mean(w**2)), rel=1e-10)
+    assert res.scale == pytest.approx(s, rel=1e-12)
+
+
+def test_sliced_w2_null_simulation_has_the_law_of_the_direct_one():
+    # the null's O(n k) construction (projections E L^T, pooled variance split into the span part and
+    # an independent chi-square) against the direct simulation of G ~ N(0, I_d): same mean (5 SE)
+    from theory.gaussianity import sliced_wasserstein_null, wasserstein_gaussian_1d
+
+    n, d, k, R = 200, 40, 4, 300
+    fast = sliced_wasserstein_null(n, d, n_projections=k, n_null=R, seed=3)
+    rng = np.random.default_rng(44)
+    direct = np.empty(R)
+    for r in range(R):
+        G = rng.standard_normal((n, d))
+        theta = rng.standard_normal((k, d))
+        theta /= np.linalg.norm(theta, axis=1, keepdims=True)
+        P = G @ theta.T
+        s = math.sqrt(np.var(G, axis=0, ddof=1).mean())
+        direct[r] = math.sqrt(np.mean(wasserstein_gaussian_1d(P, P.mean(axis=0), s) ** 2)) / s
+    se = math.sqrt(fast.var(ddof=1) / R + direct.var(ddof=1) / R)
+    assert abs(fast.mean() - direct.mean()) <= 5 * se
+    assert fast.std() == pytest.approx(direct.std(), rel=0.3)  # 5 SE: an sd estimate has ~1/sqrt(2R)
