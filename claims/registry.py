@@ -36,6 +36,12 @@ class Verdict(enum.StrEnum):
     - ``holds by definition``: an identity that is true by construction; the check guards the code;
     - ``improbable under assumption``: the paper's number is statistically implausible under a named
       assumption (which the paper may not make); not a refutation;
+    - ``not reproduced``: training at the stated sizes (and our choices where the paper is silent) did not
+      give the paper's result; not a refutation, since the paper's own runs may differ in what it leaves
+      unstated;
+    - ``reproduced, not attributable to InfoNCE``: the paper's result appears, but the untrained encoder
+      (epoch 0, same initialisation) or another objective shows it too, so training with InfoNCE is not
+      what makes it;
     - ``refuted``: the statement is shown false (a counterexample or an exact value that contradicts it);
     - ``inconclusive``: the check could not decide;
     - ``not yet encoded``: no check exists.
@@ -45,6 +51,8 @@ class Verdict(enum.StrEnum):
     CONFIRMED_IN_FAMILY = "confirmed within family"
     BY_DEFINITION = "holds by definition"
     IMPROBABLE = "improbable under assumption"
+    NOT_REPRODUCED = "not reproduced"
+    NOT_ATTRIBUTABLE = "reproduced, not attributable to InfoNCE"
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
     NOT_ENCODED = "not yet encoded"
@@ -70,7 +78,9 @@ ALLOWED: dict[Scope, frozenset[Verdict]] = {
     Scope.MONTE_CARLO: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
     Scope.DEFINITION: frozenset({Verdict.BY_DEFINITION, Verdict.INCONCLUSIVE}),
     Scope.STATISTICAL: frozenset({Verdict.IMPROBABLE, Verdict.INCONCLUSIVE}),
-    Scope.TRAINING: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.TRAINING: frozenset(
+        {Verdict.CONFIRMED, Verdict.NOT_REPRODUCED, Verdict.NOT_ATTRIBUTABLE, Verdict.INCONCLUSIVE}
+    ),
     Scope.NONE: frozenset({Verdict.NOT_ENCODED, Verdict.INCONCLUSIVE}),
 }
 """The verdict words each scope admits: "refuted" never under a statistical scope (an improbable number
@@ -144,9 +154,11 @@ class Claim:
         return getattr(importlib.import_module(module), name)
 
 
-def _table(id_: str, title: str, statement: str, where: str) -> Claim:
-    return Claim(id_, title, statement, where)
+def _table(id_: str, title: str, statement: str, where: str, check: str | None = None, code=()) -> Claim:
+    return Claim(id_, title, statement, where, code=tuple(code), check=check)
 
+
+_TAB1_CODE = ("train.tables.table1", "train.loop.fit", "train.evaluate.evaluate", "train.objectives.infonce")
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(
@@ -341,27 +353,56 @@ CLAIMS: tuple[Claim, ...] = (
         "Table 1: Laplace, linear",
         "CV 0.08, AD 0.38 (100%), DP 0.49 (100%).",
         "Table 1",
+        check="claims.checks.tables:check_Tab1_Laplace",
+        code=_TAB1_CODE,
     ),
-    _table("Tab1-GMM", "Table 1: GMM, linear", "CV 0.08, AD 0.39 (100%), DP 0.46 (100%).", "Table 1"),
-    _table("Tab1-Bin0", "Table 1: Binary, epoch 0", "CV 0.36, AD 1.64 (30%), DP 0.02 (15%).", "Table 1"),
-    _table("Tab1-Bin50", "Table 1: Binary, epoch 50", "CV 0.12, AD 0.41 (93%), DP 0.44 (89%).", "Table 1"),
+    _table(
+        "Tab1-GMM",
+        "Table 1: GMM, linear",
+        "CV 0.08, AD 0.39 (100%), DP 0.46 (100%).",
+        "Table 1",
+        check="claims.checks.tables:check_Tab1_GMM",
+        code=_TAB1_CODE,
+    ),
+    _table(
+        "Tab1-Bin0",
+        "Table 1: Binary, epoch 0",
+        "CV 0.36, AD 1.64 (30%), DP 0.02 (15%).",
+        "Table 1",
+        check="claims.checks.tables:check_Tab1_Bin0",
+        code=_TAB1_CODE,
+    ),
+    _table(
+        "Tab1-Bin50",
+        "Table 1: Binary, epoch 50",
+        "CV 0.12, AD 0.41 (93%), DP 0.44 (89%).",
+        "Table 1",
+        check="claims.checks.tables:check_Tab1_Bin50",
+        code=_TAB1_CODE,
+    ),
     _table(
         "Tab1-Bin100",
         "Table 1: Binary, epoch 100",
         "CV 0.09, AD 0.42 (97%), DP 0.46 (98%).",
         "Table 1",
+        check="claims.checks.tables:check_Tab1_Bin100",
+        code=_TAB1_CODE,
     ),
     _table(
         "Tab1-CIFAR-sup",
         "Table 1: CIFAR-10 ResNet-18 supervised",
         "CV 0.50, AD 3.30 (6.2%), DP 0.041 (3.9%).",
         "Table 1",
+        check="claims.checks.tables:check_Tab1_CIFAR_sup",
+        code=(*_TAB1_CODE, "train.data.images.load_cifar10", "train.models.ResNet18"),
     ),
     _table(
         "Tab1-CIFAR-con",
         "Table 1: CIFAR-10 ResNet-18 contrastive",
         "CV 0.09, AD 0.43 (96.1%), DP 0.39 (94.5%).",
         "Table 1",
+        check="claims.checks.tables:check_Tab1_CIFAR_con",
+        code=(*_TAB1_CODE, "train.data.images.load_cifar10", "train.models.ResNet18"),
     ),
     _table(
         "Tab2-pretrained",
@@ -369,6 +410,13 @@ CLAIMS: tuple[Claim, ...] = (
         "ResNet-34 sup. AD 10.01 (0%); DenseNet AD 2.98 (42%); DINO ViT-B/32 AD 0.44 (97%); "
         "CLIP image AD 0.47 (96.8%); CLIP text AD 0.53 (94.0%).",
         "Table 2",
+        check="claims.checks.table2:check_Tab2_pretrained",
+        code=(
+            "train.table2.run_table2",
+            "train.data.text.pretrained_encoder",
+            "train.data.text.random_encoder",
+            "theory.gaussianity.diagnose",
+        ),
     ),
 )
 

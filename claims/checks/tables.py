@@ -101,11 +101,11 @@ def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
     )
     if paper_gaussian:
         if not v["trained_gaussian"]:
-            verdict = Verdict.REFUTED
+            verdict = Verdict.NOT_REPRODUCED
         elif v["code"] == "attributable":
             verdict = Verdict.CONFIRMED
-        else:
-            verdict = Verdict.INCONCLUSIVE
+        else:  # already Gaussian untrained, or another objective gives the same
+            verdict = Verdict.NOT_ATTRIBUTABLE
         note = v["text"]
     else:  # the paper's row is a non-Gaussian one (Binary at epoch 0)
         from train.tables import is_gaussian
@@ -219,14 +219,15 @@ def _rate(var: str, predicted: float, g: dict) -> ClaimResult:
     consistent = lo <= predicted <= hi
     untrained_same = hi0 < 0 and lo0 <= predicted <= hi0
     if lo > 0:
-        verdict, note = Verdict.REFUTED, f"CV grows with {var} after training (the paper reports it shrinks)"
+        verdict = Verdict.NOT_REPRODUCED
+        note = f"CV grows with {var} after training (the paper reports it shrinks)"
     elif hi < 0 and consistent and not untrained_same:
         verdict, note = (
             Verdict.CONFIRMED,
             f"trained CV falls with {var} at a rate consistent with {predicted:g}",
         )
     elif hi < 0 and untrained_same:
-        verdict = Verdict.INCONCLUSIVE
+        verdict = Verdict.NOT_ATTRIBUTABLE
         note = f"the untrained encoders already show the same slope in {var}: not attributable to training"
     else:
         verdict = Verdict.INCONCLUSIVE

@@ -32,7 +32,7 @@ Every test is scale free and rejects a numerically constant column by index
 """
 
 from theory._io import load_matrix
-from theory.gaussianity._diagnose import Diagnosis, ProjectionNormality, diagnose
+from theory.gaussianity._diagnose import MVN_MAX_ROWS, Diagnosis, ProjectionNormality, diagnose
 from theory.gaussianity._multivariate import MultivariateNormality, multivariate_normality
 from theory.gaussianity._null import (
     NullPassRates,
@@ -72,6 +72,7 @@ __all__ = [
     "DP_ALPHA",
     "DP_LEVEL",
     "MIN_SAMPLES",
+    "MVN_MAX_ROWS",
     "DagostinoPearson",
     "Diagnosis",
     "MultivariateNormality",
