@@ -126,11 +126,14 @@ def render_markdown(
             f"{_cell(r.expected)} | "
             f"**{r.verdict.value}** | {_cell(r.note)} |"
         )
-    figures = [(c.id, f) for c in claims for f in results[c.id].figures]
+    figures: dict[str, list[str]] = {}
+    for c in claims:
+        for f in results[c.id].figures:
+            figures.setdefault(f, []).append(c.id)
     if figures:
         lines += ["", "## Figures", ""]
-        for cid, f in figures:
-            lines += [f"**{cid}**: `{f}`", "", f"![{cid}]({f})", ""]
+        for f, ids in figures.items():
+            lines += [f"**{', '.join(ids)}**: `{f}`", "", f"![{', '.join(ids)}]({f})", ""]
     lines.append("")
     return "\n".join(lines)
 

@@ -127,4 +127,5 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
         ),
         note=note,
         data=data,
+        figures=("docs/figures/table2.png",),
     )

@@ -35,6 +35,8 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[2]
 TABLE1 = ROOT / "docs" / "data" / "table1.json"
 GRID = ROOT / "docs" / "data" / "grid.json"
+TABLE1_FIGURE = "docs/figures/table1.png"
+GRID_FIGURE = "docs/figures/grid.png"
 
 
 def _load(path: Path) -> dict | None:
@@ -134,7 +136,14 @@ def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
         "eta2": row["eta2"],
     }  # fmt: skip
     return ClaimResult(
-        measured, expected, verdict, scope=Scope.TRAINING, scope_detail=_sizes(row), note=note, data=data
+        measured,
+        expected,
+        verdict,
+        scope=Scope.TRAINING,
+        scope_detail=_sizes(row),
+        note=note,
+        data=data,
+        figures=(TABLE1_FIGURE,),
     )
 
 
@@ -199,6 +208,7 @@ def _cifar(kind: str) -> ClaimResult:
             "analogue (InfoNCE against the supervised twin, same initialisation) is reported instead"
         ),
         data=data,
+        figures=(TABLE1_FIGURE,),
     )
 
 
