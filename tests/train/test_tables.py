@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 G = {"cv": 0.08, "ad_mean": 0.38, "ad_pass": 0.97, "dp_mean": 0.49, "dp_pass": 0.95}
 NG = {"cv": 0.36, "ad_mean": 1.64, "ad_pass": 0.30, "dp_mean": 0.02, "dp_pass": 0.15}
 
+TAB1 = pytest.mark.claim(
+    "Tab1-Laplace", "Tab1-GMM", "Tab1-Bin0", "Tab1-Bin50", "Tab1-Bin100", "Tab1-CIFAR-sup", "Tab1-CIFAR-con"
+)
 
+
+@pytest.mark.claim(
+    "Tab1-Laplace", "Tab1-GMM", "Tab1-Bin0", "Tab1-Bin50", "Tab1-Bin100", "Tab1-CIFAR-sup", "Tab1-CIFAR-con"
+)
 def test_verdict_logic():
     assert is_gaussian(G) and not is_gaussian(NG)
     assert not is_gaussian({**G, "ad_pass": 0.5})  # the mean criterion alone is not enough
@@ -57,6 +64,9 @@ TABLE1 = ROOT / "docs" / "data" / "table1.json"
 
 
 @pytest.mark.skipif(not TABLE1.exists(), reason="docs/data/table1.json not generated yet")
+@pytest.mark.claim(
+    "Tab1-Laplace", "Tab1-GMM", "Tab1-Bin0", "Tab1-Bin50", "Tab1-Bin100", "Tab1-CIFAR-sup", "Tab1-CIFAR-con"
+)
 def test_committed_table1_and_its_checks():
     t = json.loads(TABLE1.read_text(), parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
     ids = {r["id"] for r in t["rows"]}
@@ -79,6 +89,7 @@ GRID = ROOT / "docs" / "data" / "grid.json"
 
 
 @pytest.mark.skipif(not GRID.exists(), reason="docs/data/grid.json not generated yet")
+@pytest.mark.claim("R-d", "R-N")
 def test_committed_grid_and_its_check():
     g = json.loads(GRID.read_text())
     assert len(g["points"]) == len(g["sizes"]["ds"]) * len(g["sizes"]["Ns"])
