@@ -44,8 +44,7 @@ Streaming kernels (memory :math:`O(N(d + B))` for row blocks of size ``B``):
 
 from __future__ import annotations
 
-import math
-import numbers
+import contextlib
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -118,6 +117,26 @@ def _check_method(method: str) -> str:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}; got {method!r}")
     return method
+
+
+SMALL_WORK = 1 << 22
+"""Below ``N * N * d`` of this size the kernels run on one thread: intra-op parallelism on blocks this
+small costs more than it saves, and on a loaded machine (more runnable threads than cores) its
+barriers cost tens of milliseconds per call."""
+
+
+@contextlib.contextmanager
+def _threads_for(x: Tensor):
+    """Run small CPU problems on one thread (see ``SMALL_WORK``); restore the thread count after."""
+    n = torch.get_num_threads()
+    if x.device.type != "cpu" or n == 1 or x.shape[0] * x.shape[0] * x.shape[1] >= SMALL_WORK:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(n)
 
 
 def _flash_op():
@@ -316,7 +335,7 @@ def phi_and_grad(points, alpha, *, weights=None, block_size=None, method: str = 
         ``(value, grad)``: a 0-dim tensor and a tensor of shape (N, d), in the dtype of ``points``.
     """
     x, alpha, w, B, method = _prepare(points, alpha, weights, block_size, method)
-    with torch.no_grad():
+    with torch.no_grad(), _threads_for(x):
         x = x.detach()
         value, ctx = _forward(x, alpha, w, B, method)
         grad = _backward(x, alpha, B, method, ctx)
@@ -328,7 +347,7 @@ class _PhiFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, alpha, w, B, method):
-        with torch.no_grad():
+        with torch.no_grad(), _threads_for(x):
             value, saved = _forward(x.detach(), alpha, w, B, method)
         ctx.alpha, ctx.B, ctx.method = alpha, B, method
         ctx.saved = saved
@@ -338,7 +357,7 @@ class _PhiFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        with torch.no_grad():
+        with torch.no_grad(), _threads_for(x):
             g = _backward(x.detach(), ctx.alpha, ctx.B, ctx.method, ctx.saved)
         return grad_output * g, None, None, None, None
 
@@ -618,7 +637,3 @@ class Energy:
             name=f"F(alpha={alpha:g}, q={q:g}, beta={beta:g}, lam={lam:g})",
             alpha=alpha,
         )
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(float(x))

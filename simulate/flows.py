@@ -476,6 +476,15 @@ def run(
     elapsed0 = 0.0
     if resume and ckpt is not None and ckpt.exists():
         state, records, elapsed0 = _load_checkpoint(ckpt)
+        if set(records) != set(_BASE_COLUMNS) | set(obs):
+            raise ValueError(
+                f"checkpoint {ckpt} records columns {sorted(records)}; this run records "
+                f"{sorted(set(_BASE_COLUMNS) | set(obs))}"
+            )
+        # a run that ended off the record grid recorded its last step; an uninterrupted run does not
+        while records["step"] and records["step"][-1] % record_every != 0:
+            for col in records.values():
+                col.pop()
     else:
         state = init(x0, generator=generator)
     t0 = time.perf_counter()
@@ -498,7 +507,9 @@ def run(
         return gn
 
     converged = False
-    if not records["step"] or records["step"][-1] != state.step:
+    if state.step % record_every == 0 and (not records["step"] or records["step"][-1] != state.step):
+        gn = record(state)
+    elif not records["step"]:
         gn = record(state)
         converged = tol is not None and gn <= tol
 

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from simulate.energies import _check_alpha, _sym_rowsums
+from simulate.energies import _check_alpha, _sym_rowsums, _threads_for
 from simulate.sphere import check_points
 from theory._validation import check_int
 from theory.uniformity import phi_uniform
@@ -29,7 +29,8 @@ def _log_mean_kernel(x: Tensor, alpha: float, block_size: int | None) -> float:
     """:math:`\\log \\frac{1}{N^2}\\sum_{ij} e^{\\alpha u_i^\\top u_j}` by the streaming row sums."""
     N = x.shape[0]
     w = torch.full((N,), 1.0 / N, dtype=x.dtype, device=x.device)
-    r = _sym_rowsums(x, alpha, w, min(N, block_size or 1024))
+    with _threads_for(x):
+        r = _sym_rowsums(x, alpha, w, min(N, block_size or 1024))
     # (1/N^2) sum_ij e^{alpha G_ij} = e^alpha * (1/N) sum_i r_i
     return alpha + math.log(float(r.mean()))
 
@@ -58,7 +59,8 @@ def phi_gap(points, alpha, *, block_size=None) -> float:
         raise ValueError(f"points must have d >= 2 columns; got {x.shape[1]}")
     N = x.shape[0]
     w = torch.full((N,), 1.0 / N, dtype=x.dtype, device=x.device)
-    r = _sym_rowsums(x, alpha, w, min(N, block_size or 1024))
+    with _threads_for(x):
+        r = _sym_rowsums(x, alpha, w, min(N, block_size or 1024))
     value = alpha + float(torch.log(r).mean())
     return value - float(phi_uniform(x.shape[1], alpha))
 
