@@ -166,40 +166,70 @@ def _blocks(N: int, B: int):
     return [(s, min(s + B, N)) for s in range(0, N, B)]
 
 
+class _Buffers:
+    """Reusable contiguous ``(b, b')`` views of two flat buffers (no allocation, no page faults per block)."""
+
+    def __init__(self, B: int, x: Tensor, n: int):
+        self.flat = [torch.empty(B * B, dtype=x.dtype, device=x.device) for _ in range(n)]
+
+    def get(self, k: int, rows: int, cols: int) -> Tensor:
+        return self.flat[k][: rows * cols].view(rows, cols)
+
+
+def _exp_block(out: Tensor, xi: Tensor, xj: Tensor, alpha: float, shift: Tensor) -> Tensor:
+    """``out = exp(alpha (xi xj^T - 1))`` in place: one GEMM and one exp."""
+    torch.addmm(shift, xi, xj.T, alpha=alpha, out=out)
+    return out.exp_()
+
+
 def _sym_rowsums(x: Tensor, alpha: float, w: Tensor, B: int) -> Tensor:
-    """:math:`r_i = \\sum_j w_j e^{\\alpha(u_i^\\top u_j - 1)}` over upper-triangular blocks."""
+    """:math:`r_i = \\sum_j w_j e^{\\alpha(u_i^\\top u_j - 1)}` over upper-triangular blocks, both ways."""
     N = x.shape[0]
     r = torch.zeros(N, dtype=x.dtype, device=x.device)
     shift = torch.full((1, 1), -alpha, dtype=x.dtype, device=x.device)
     blocks = _blocks(N, B)
+    buf = _Buffers(B, x, 1)
     for bi, (s, e) in enumerate(blocks):
-        xi, wi = x[s:e], w[s:e]
+        xi, wi, ri = x[s:e], w[s:e], r[s:e]
         for s2, e2 in blocks[bi:]:
-            E = torch.addmm(shift, xi, x[s2:e2].T, alpha=alpha).exp_()
-            r[s:e] += E @ w[s2:e2]
+            E = _exp_block(buf.get(0, e - s, e2 - s2), xi, x[s2:e2], alpha, shift)
+            ri.addmv_(E, w[s2:e2])
             if s2 != s:
-                r[s2:e2] += wi @ E
+                r[s2:e2].addmv_(E.T, wi)
     return r
 
 
-def _sym_grad(x: Tensor, alpha: float, w: Tensor, r: Tensor, B: int) -> Tensor:
-    """:math:`\\alpha (Q + Q^\\top) U` over upper-triangular blocks, :math:`Q_{ik} = a_i w_k E_{ik}`."""
+def _sym_grad(x: Tensor, alpha: float, w: Tensor, r: Tensor, B: int, uniform: bool = False) -> Tensor:
+    """:math:`\\alpha (Q + Q^\\top) U` over upper-triangular blocks, :math:`Q_{ik} = a_i w_k E_{ik}`.
+
+    Block :math:`(I, J)`: :math:`M = E_{IJ} \\odot (a_I w_J^\\top + w_I a_J^\\top)`, rows ``I`` get
+    :math:`M U_J`, rows ``J`` get :math:`M^\\top U_I`. With equal weights :math:`w = 1/N`,
+    :math:`a_I w_J^\\top + w_I a_J^\\top = (b_I 1^\\top + 1 b_J^\\top)/N^2`, :math:`b = 1/r` (one pass fewer).
+    """
     N = x.shape[0]
-    a = w / r
     g = torch.zeros_like(x)
     shift = torch.full((1, 1), -alpha, dtype=x.dtype, device=x.device)
     blocks = _blocks(N, B)
+    buf = _Buffers(B, x, 2)
+    if uniform:
+        b = 1.0 / r
+    else:
+        a = w / r
     for bi, (s, e) in enumerate(blocks):
-        xi, wi, ai = x[s:e], w[s:e], a[s:e]
+        xi, gi = x[s:e], g[s:e]
         for s2, e2 in blocks[bi:]:
             xj = x[s2:e2]
-            E = torch.addmm(shift, xi, xj.T, alpha=alpha).exp_()
-            coef = torch.outer(ai, w[s2:e2]).addr_(wi, a[s2:e2])
-            E.mul_(coef)
-            g[s:e].addmm_(E, xj)
+            E = _exp_block(buf.get(0, e - s, e2 - s2), xi, xj, alpha, shift)
+            C = buf.get(1, e - s, e2 - s2)
+            if uniform:
+                torch.add(b[s:e, None], b[None, s2:e2], out=C)
+            else:
+                torch.outer(a[s:e], w[s2:e2], out=C).addr_(w[s:e], a[s2:e2])
+            E.mul_(C)
+            gi.addmm_(E, xj)
             if s2 != s:
                 g[s2:e2].addmm_(E.T, xi)
-    return g.mul_(alpha)
+    return g.mul_(alpha / (N * N) if uniform else alpha)
 
 
 def _row_lse(x: Tensor, alpha: float, logw: Tensor, B: int) -> Tensor:
@@ -280,7 +310,7 @@ def _forward(x: Tensor, alpha: float, w: Tensor | None, B: int, method: str):
         r = _sym_rowsums(x, alpha, wu, B)
         r = r.clamp_min(torch.finfo(x.dtype).tiny)
         L = alpha + torch.log(r)
-        return (wu * L).sum(), {"w": wu, "r": r}
+        return (wu * L).sum(), {"w": wu, "r": r, "uniform": w is None}
     with torch.no_grad():
         logw = torch.log(wu)
     if method == "rowblock":
@@ -295,7 +325,7 @@ def _forward(x: Tensor, alpha: float, w: Tensor | None, B: int, method: str):
 
 def _backward(x: Tensor, alpha: float, B: int, method: str, ctx: dict) -> Tensor:
     if method == "symmetric":
-        return _sym_grad(x, alpha, ctx["w"], ctx["r"], B)
+        return _sym_grad(x, alpha, ctx["w"], ctx["r"], B, uniform=ctx["uniform"])
     w, logw, L = ctx["w"], ctx["logw"], ctx["L"]
     if method == "rowblock":
         return _row_grad(x, alpha, w, logw, L, B)
