@@ -243,7 +243,10 @@ def langevin_flow(energy, *, dt: float, beta: float, manifold: str = "sphere", g
     def init(x0, *, generator=None) -> FlowState:
         x = _check_x0(x0, manifold)
         src = generator if generator is not None else default_gen
-        g = as_generator(src, x.device if src is None or isinstance(src, int) else None)
+        if isinstance(src, torch.Generator) and src.device != x.device:
+            # a generator on another device seeds one on the particles' device
+            src = int(torch.randint(0, 2**62, (1,), generator=src, device=src.device))
+        g = as_generator(src, x.device)
         return FlowState(points=x, rng=g.get_state())
 
     def step(state: FlowState) -> FlowState:
