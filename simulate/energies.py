@@ -45,6 +45,7 @@ Streaming kernels (memory :math:`O(N(d + B))` for row blocks of size ``B``):
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -167,13 +168,78 @@ def _blocks(N: int, B: int):
 
 
 class _Buffers:
-    """Reusable contiguous ``(b, b')`` views of two flat buffers (no allocation, no page faults per block)."""
+    """Reusable contiguous ``(b, b')`` views of flat buffers (no allocation, no page faults per block)."""
 
     def __init__(self, B: int, x: Tensor, n: int):
         self.flat = [torch.empty(B * B, dtype=x.dtype, device=x.device) for _ in range(n)]
 
     def get(self, k: int, rows: int, cols: int) -> Tensor:
         return self.flat[k][: rows * cols].view(rows, cols)
+
+
+WORKER_MEMORY = 1 << 30
+"""Bytes the per-worker gradient accumulators of the symmetric kernel may take together."""
+
+
+def _n_workers(x: Tensor, n_pairs: int) -> int:
+    """Worker threads for the symmetric kernel: the intra-op thread count on CPU (1 on other devices, for
+    small problems, or when ``WORKER_MEMORY`` would be exceeded by the per-worker accumulators)."""
+    if x.device.type != "cpu":
+        return 1
+    N, d = x.shape
+    if N * N * d < SMALL_WORK:
+        return 1
+    cap = max(1, WORKER_MEMORY // (N * d * x.element_size()))
+    return max(1, min(torch.get_num_threads(), n_pairs, cap))
+
+
+def _pairs(N: int, B: int) -> list[tuple[int, int, int, int]]:
+    """Upper-triangular block pairs ``(s, e, s2, e2)``, row-major."""
+    blocks = _blocks(N, B)
+    return [(s, e, s2, e2) for k, (s, e) in enumerate(blocks) for s2, e2 in blocks[k:]]
+
+
+def _over_pairs(pairs, n_workers: int, make_acc, body, x: Tensor, B: int, n_buffers: int):
+    """Accumulate ``body(acc, buffers, pair)`` over ``pairs``; deterministic.
+
+    With ``n_workers > 1`` (CPU), worker ``k`` takes ``pairs[k::n_workers]`` in order on one intra-op
+    thread, into its own accumulator; the accumulators are summed in worker order. Each worker runs its
+    GEMMs and elementwise passes without barriers, so a loaded machine (more runnable threads than
+    cores) slows it down by its share only, where intra-op parallelism pays a stalled barrier per op.
+    The result depends on ``n_workers`` (summation order) but not on timing.
+    """
+    if n_workers == 1:
+        acc = make_acc()
+        buf = _Buffers(B, x, n_buffers)
+        for pair in pairs:
+            body(acc, buf, pair)
+        return acc
+    results: list = [None] * n_workers
+    errors: list = []
+
+    def work(k: int) -> None:
+        try:
+            torch.set_num_threads(1)  # per OS thread (OpenMP ICV); the caller's count is untouched
+            with torch.no_grad():
+                acc = make_acc()
+                buf = _Buffers(B, x, n_buffers)
+                for pair in pairs[k::n_workers]:
+                    body(acc, buf, pair)
+                results[k] = acc
+        except BaseException as exc:  # re-raised in the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(n_workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    total = results[0]
+    for acc in results[1:]:
+        total += acc
+    return total
 
 
 def _exp_block(out: Tensor, xi: Tensor, xj: Tensor, alpha: float, shift: Tensor) -> Tensor:
@@ -185,18 +251,20 @@ def _exp_block(out: Tensor, xi: Tensor, xj: Tensor, alpha: float, shift: Tensor)
 def _sym_rowsums(x: Tensor, alpha: float, w: Tensor, B: int) -> Tensor:
     """:math:`r_i = \\sum_j w_j e^{\\alpha(u_i^\\top u_j - 1)}` over upper-triangular blocks, both ways."""
     N = x.shape[0]
-    r = torch.zeros(N, dtype=x.dtype, device=x.device)
     shift = torch.full((1, 1), -alpha, dtype=x.dtype, device=x.device)
-    blocks = _blocks(N, B)
-    buf = _Buffers(B, x, 1)
-    for bi, (s, e) in enumerate(blocks):
-        xi, wi, ri = x[s:e], w[s:e], r[s:e]
-        for s2, e2 in blocks[bi:]:
-            E = _exp_block(buf.get(0, e - s, e2 - s2), xi, x[s2:e2], alpha, shift)
-            ri.addmv_(E, w[s2:e2])
-            if s2 != s:
-                r[s2:e2].addmv_(E.T, wi)
-    return r
+    pairs = _pairs(N, B)
+
+    def body(r, buf, pair):
+        s, e, s2, e2 = pair
+        E = _exp_block(buf.get(0, e - s, e2 - s2), x[s:e], x[s2:e2], alpha, shift)
+        r[s:e].addmv_(E, w[s2:e2])
+        if s2 != s:
+            r[s2:e2].addmv_(E.T, w[s:e])
+
+    def make():
+        return torch.zeros(N, dtype=x.dtype, device=x.device)
+
+    return _over_pairs(pairs, _n_workers(x, len(pairs)), make, body, x, B, 1)
 
 
 def _sym_grad(x: Tensor, alpha: float, w: Tensor, r: Tensor, B: int, uniform: bool = False) -> Tensor:
@@ -207,28 +275,29 @@ def _sym_grad(x: Tensor, alpha: float, w: Tensor, r: Tensor, B: int, uniform: bo
     :math:`a_I w_J^\\top + w_I a_J^\\top = (b_I 1^\\top + 1 b_J^\\top)/N^2`, :math:`b = 1/r` (one pass fewer).
     """
     N = x.shape[0]
-    g = torch.zeros_like(x)
     shift = torch.full((1, 1), -alpha, dtype=x.dtype, device=x.device)
-    blocks = _blocks(N, B)
-    buf = _Buffers(B, x, 2)
-    if uniform:
-        b = 1.0 / r
-    else:
-        a = w / r
-    for bi, (s, e) in enumerate(blocks):
-        xi, gi = x[s:e], g[s:e]
-        for s2, e2 in blocks[bi:]:
-            xj = x[s2:e2]
-            E = _exp_block(buf.get(0, e - s, e2 - s2), xi, xj, alpha, shift)
-            C = buf.get(1, e - s, e2 - s2)
-            if uniform:
-                torch.add(b[s:e, None], b[None, s2:e2], out=C)
-            else:
-                torch.outer(a[s:e], w[s2:e2], out=C).addr_(w[s:e], a[s2:e2])
-            E.mul_(C)
-            gi.addmm_(E, xj)
-            if s2 != s:
-                g[s2:e2].addmm_(E.T, xi)
+    pairs = _pairs(N, B)
+    b = 1.0 / r
+    a = w * b
+
+    def body(g, buf, pair):
+        s, e, s2, e2 = pair
+        xi, xj = x[s:e], x[s2:e2]
+        E = _exp_block(buf.get(0, e - s, e2 - s2), xi, xj, alpha, shift)
+        C = buf.get(1, e - s, e2 - s2)
+        if uniform:
+            torch.add(b[s:e, None], b[None, s2:e2], out=C)
+        else:
+            torch.outer(a[s:e], w[s2:e2], out=C).addr_(w[s:e], a[s2:e2])
+        E.mul_(C)
+        g[s:e].addmm_(E, xj)
+        if s2 != s:
+            g[s2:e2].addmm_(E.T, xi)
+
+    def make():
+        return torch.zeros_like(x)
+
+    g = _over_pairs(pairs, _n_workers(x, len(pairs)), make, body, x, B, 2)
     return g.mul_(alpha / (N * N) if uniform else alpha)
 
 

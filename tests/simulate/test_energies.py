@@ -234,3 +234,27 @@ def test_bad_input(kwargs, exc, match):
     points, alpha = args.pop("points"), args.pop("alpha")
     with pytest.raises(exc, match=match):
         phi_and_grad(points, alpha, **args)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_worker_threads_path(weighted):
+    """Above SMALL_WORK the symmetric kernel runs on worker threads (one per intra-op thread): equal to the
+    row-block reference to 1e-10, deterministic call to call, and the caller's thread count is restored."""
+    from simulate import energies
+
+    N, d = 600, 16
+    assert N * N * d >= energies.SMALL_WORK
+    x = _points(N, d, seed=21, kappa=1.0)
+    w = torch.rand(N, dtype=torch.float64, generator=torch.Generator().manual_seed(22)) if weighted else None
+    torch.set_num_threads(3)
+    try:
+        assert energies._n_workers(x, 100) == 3
+        v, g = phi_and_grad(x, 6.0, weights=w, block_size=64)
+        v2, g2 = phi_and_grad(x, 6.0, weights=w, block_size=64)
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(1)
+    vr, gr = phi_and_grad(x, 6.0, weights=w, block_size=64, method="rowblock")
+    assert torch.equal(g, g2) and float(v) == float(v2)
+    assert abs(float(v) - float(vr)) < 1e-10
+    assert float((g - gr).abs().max()) < 1e-10
