@@ -398,7 +398,6 @@ def rn_point(point: dict) -> dict:
 
     x, g, info = _particles(point)
     alpha, d, N = float(point["alpha"]), int(point["d"]), int(point["N"])
-    xn = x.detach().cpu().numpy()
     gap = phi_gap(x, alpha)
     m2 = mmd_uniform(x, alpha)
     sw = sliced_w2_uniform(x, n_projections=int(point["n_projections"]), seed=int(point["seed"]) + 7919)
@@ -652,6 +651,8 @@ class RateStudy(ResultMixin):
     wall_seconds : float
     points : int
         Number of sweep points.
+    records : dict
+        ``{"rd": [...], "rn": [...]}``: every point with its result (what a check recomputes a slice of).
     """
 
     rd: dict
@@ -661,6 +662,7 @@ class RateStudy(ResultMixin):
     commit: str
     wall_seconds: float
     points: int
+    records: dict = field(default_factory=dict, repr=False)
 
 
 def _verdicts(rn: dict) -> dict:
@@ -751,6 +753,10 @@ def rates_study(
         commit=_git_commit(),
         wall_seconds=time.perf_counter() - t0,
         points=len(rdp) + len(rnp),
+        records={
+            "rd": [{"point": p, "result": r} for p, r in zip(rdp, rd_res, strict=True)],
+            "rn": [{"point": p, "result": r} for p, r in zip(rnp, rn_res, strict=True)],
+        },
     )
 
 
