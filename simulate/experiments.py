@@ -259,7 +259,7 @@ def c1_plateau(
     ref = gaussianity(sample_uniform(N, d, generator=seed + 1), k).to_dict()
 
     def pick(dd):
-        keys = ("cv", "ad_mean", "ad_pass_rate", "dp_mean", "dp_pass_rate")
+        keys = ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass", "gaussian")
         return {kk: dd.get(kk) for kk in keys if kk in dd} or {
             kk: v for kk, v in dd.items() if not isinstance(v, list)
         }
@@ -376,10 +376,10 @@ def beyond_vmf(
     from theory.uniformity import phi_uniform
 
     cases = [(3, 4.0), (3, 10.0), (8, 10.0)] if not quick else [(3, 4.0)]
-    Ns = (64, 256) if not quick else (32,)
-    fs = (0.6, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.25) if not quick else (0.8, 1.25)
-    starts = ("uniform", "vmf", "ring", "caps") if not quick else ("uniform", "vmf")
-    max_steps = 400 if quick else 1500
+    Ns = (48, 96) if not quick else (32,)
+    fs = (0.8, 0.95, 1.05, 1.25) if not quick else (0.8, 1.25)
+    starts = ("vmf", "ring", "caps") if not quick else ("uniform", "vmf")
+    max_steps = 400 if quick else 800
     out: dict[str, Any] = {"cases": []}
     for d, alpha in cases:
         st = surrogate_threshold(d, alpha)
@@ -505,13 +505,13 @@ def langevin_route(
     from simulate.observables import gaussianity
     from theory.regularized import beta_threshold_vmf
 
-    d, N, alpha, eta2, lam = (8, 256, 4.0, 0.5, 0.5) if quick else (16, 1024, 8.0, 0.5, 0.5)
+    d, N, alpha, eta2, lam = (8, 256, 10.0, 0.5, 0.5) if quick else (8, 1024, 10.0, 0.5, 0.5)
     q = alpha * (1.0 - eta2)
     bstar, kstar = beta_threshold_vmf(d, alpha, eta2)
     n_steps = 300 if quick else 3000
     dt = 0.01
     rows = []
-    for fb in (0.5, 2.0) if quick else (0.25, 0.5, 1.0, 2.0, 4.0):
+    for fb in (0.5, 2.0) if quick else (0.25, 0.5, 0.8, 1.25, 2.0, 4.0):
         beta = max(fb * bstar, 1e-3) if bstar > 0 else fb
         energy = Energy.free_energy(alpha, q, beta, lam)
         g = torch.Generator().manual_seed(seed)
@@ -542,7 +542,8 @@ def langevin_route(
                 "iid_mean_sq_norm": 1.0 / N,
                 "mean_sq_norm_trajectory": tr.mean_sq_norm,
                 "step": tr.step,
-                "ad_pass_rate": diag.get("ad_pass_rate"),
+                "ad_pass": diag.get("ad_pass"),
+                "dp_pass": diag.get("dp_pass"),
             }
         )
     return {
