@@ -29,7 +29,10 @@ Streaming kernels (memory :math:`O(N(d + B))` for row blocks of size ``B``):
     :math:`M_{IJ} = E_{IJ} \\odot (a_I w_J^\\top + w_I a_J^\\top)`, :math:`a = w / r`, which is the block of
     :math:`Q + Q^\\top`, and adds :math:`M_{IJ} U_J` to rows ``I`` and :math:`M_{IJ}^\\top U_I` to rows
     ``J``. Matmul work: :math:`N^2 d` (first pass) :math:`+ 3 N^2 d` (second), i.e. :math:`4 N^2 d`
-    flops, two thirds of the :math:`6 N^2 d` of an unsymmetric two-pass scheme.
+    flops, two thirds of the :math:`6 N^2 d` of an unsymmetric two-pass scheme. On CPU the block pairs
+    are shared out round-robin to one worker thread per intra-op thread, each running its GEMMs and
+    elementwise passes on one core into a private accumulator (summed in a fixed order, so results are
+    deterministic); no barrier per operation, so a machine shared with other jobs costs its share only.
 ``"rowblock"`` (the portable reference)
     Row blocks :math:`S_I = \\alpha U_I U^\\top + \\log w`, exact max-shifted log-sum-exp, then
     :math:`Q_I = w_I \\odot e^{S_I - L_I}`, :math:`\\nabla \\mathrel{+}= Q_I U` (rows ``I``) and
