@@ -146,6 +146,7 @@ def _large(N: int, d: int) -> dict:
         "d": d,
         "seconds": t,
         "peak_rss_bytes": peak,
+        "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "rss_before_bytes": rss0,
         "value": float(value),
         "grad_finite": bool(torch.isfinite(grad).all()),
