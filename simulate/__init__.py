@@ -11,7 +11,7 @@ Public names (``from simulate import ...``):
 - flows (:mod:`simulate.flows`): :func:`gradient_flow`, :func:`adam_flow`, :func:`langevin_flow`,
   :func:`run`, :class:`FlowState`, :class:`Trajectory`;
 - observables (:mod:`simulate.observables`): :func:`phi_gap`, :func:`mean_sq_norm`, :func:`mmd_uniform`,
-  :func:`sliced_w2_uniform`, :func:`gaussianity`.
+  :func:`sliced_w2_uniform`, :func:`gaussianity`, :func:`default_observables`.
 
 ``simulate.rates`` and ``simulate.sweep`` are imported on first use (``simulate.rates``).
 """
@@ -22,7 +22,14 @@ import importlib
 
 from simulate.energies import Energy, PhiAndGrad, free_energy, infonce_energy, phi, phi_and_grad, surrogate_jq
 from simulate.flows import FlowState, Trajectory, adam_flow, gradient_flow, langevin_flow, run
-from simulate.observables import gaussianity, mean_sq_norm, mmd_uniform, phi_gap, sliced_w2_uniform
+from simulate.observables import (
+    default_observables,
+    gaussianity,
+    mean_sq_norm,
+    mmd_uniform,
+    phi_gap,
+    sliced_w2_uniform,
+)
 from simulate.sphere import (
     as_generator,
     check_points,
@@ -42,6 +49,7 @@ __all__ = [
     "adam_flow",
     "as_generator",
     "check_points",
+    "default_observables",
     "free_energy",
     "gaussianity",
     "gradient_flow",

@@ -18,7 +18,14 @@ from simulate.sphere import check_points
 from theory._validation import check_int
 from theory.uniformity import phi_uniform
 
-__all__ = ["gaussianity", "mean_sq_norm", "mmd_uniform", "phi_gap", "sliced_w2_uniform"]
+__all__ = [
+    "default_observables",
+    "gaussianity",
+    "mean_sq_norm",
+    "mmd_uniform",
+    "phi_gap",
+    "sliced_w2_uniform",
+]
 
 
 def _f64(points, name: str = "points") -> Tensor:
@@ -186,3 +193,44 @@ def gaussianity(points, k: int, *, seed=None, **kwargs):
         frame, _ = np.linalg.qr(rng.standard_normal((d, k)))
         z = x @ frame
     return diagnose(math.sqrt(d) * z, **kwargs)
+
+
+def default_observables(alpha, *, n_projections: int = 50, seed=0, k: int | None = None) -> dict:
+    """The trajectory columns of the issue: MMD and sliced W2 to :math:`\\sigma`, and (with ``k``) the
+    paper's Gaussianity statistics of :math:`\\sqrt d`-projections.
+
+    Parameters
+    ----------
+    alpha : float
+        Kernel :math:`e^{\\alpha u^\\top v}` of the MMD.
+    n_projections : int
+        Great circles of the sliced W2.
+    seed : int
+        Seed of the sliced W2 projections.
+    k : int, optional
+        Projection dimension of the Gaussianity columns ``ad_mean``, ``ad_pass``, ``dp_mean``,
+        ``dp_pass`` (:func:`gaussianity`, ``extras=False``; needs ``N >= 20``); omitted when ``None``.
+
+    Returns
+    -------
+    dict of str to callable
+        ``name -> f(points) -> float``, ready for :func:`simulate.flows.run`'s ``observables``.
+    """
+    alpha = _check_alpha(alpha)
+    n_projections = check_int(n_projections, "n_projections", low=1)
+    out = {
+        "mmd": lambda u: mmd_uniform(u, alpha),
+        "sliced_w2": lambda u: sliced_w2_uniform(u, n_projections, seed=seed),
+    }
+    if k is not None:
+        k = check_int(k, "k", low=1)
+
+        def stat(name):
+            def f(u):
+                return float(getattr(gaussianity(u, k, extras=False), name))
+
+            return f
+
+        for name in ("ad_mean", "ad_pass", "dp_mean", "dp_pass"):
+            out[name] = stat(name)
+    return out

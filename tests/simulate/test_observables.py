@@ -82,3 +82,24 @@ def test_gaussianity_of_projections():
     json.dumps(r2.to_dict(), allow_nan=False)
     with pytest.raises(ValueError, match="k"):
         gaussianity(u, 201)
+
+
+def test_default_observables_feed_a_trajectory():
+    from simulate.energies import Energy
+    from simulate.flows import gradient_flow, run
+    from simulate.observables import default_observables
+
+    x0 = sample_vmf(40, [0.0, 0.0, 1.0], 4.0, generator=6)
+    obs = default_observables(2.0, n_projections=20, k=2)
+    tr = run(
+        *gradient_flow(Energy.phi(2.0), lr=0.3),
+        x0,
+        n_steps=20,
+        record_every=10,
+        observables=obs,
+        progress=False,
+    )
+    assert set(tr.observables) == {"mmd", "sliced_w2", "ad_mean", "ad_pass", "dp_mean", "dp_pass"}
+    assert tr.observables["mmd"][0] == mmd_uniform(x0, 2.0)
+    assert tr.observables["mmd"][-1] < tr.observables["mmd"][0]
+    assert tr.observables["sliced_w2"][-1] < tr.observables["sliced_w2"][0]
