@@ -233,6 +233,7 @@ def _add_experiment(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed")
     p.add_argument("--device", default="cpu", help="torch device (cpu, cuda, cuda:1, ...)")
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     p.add_argument("--json", type=Path, metavar="OUT", help="default docs/data/<name>.json")
     p.add_argument("--png", type=Path, metavar="OUT", help="default docs/figures/<name>.png")
     p.add_argument("--no-progress", action="store_true")
@@ -256,6 +257,8 @@ def _run_experiment(args) -> int:
 
     if args.seed < 0:
         raise _UsageError(f"--seed must be >= 0; got {args.seed}")
+    if args.threads < 1:
+        raise _UsageError(f"--threads must be >= 1; got {args.threads}")
     dev = _check_device(args.device)
     root = _repo_root()
     out_json = args.json or root / "docs" / "data" / f"{args.name}.json"
@@ -270,6 +273,7 @@ def _run_experiment(args) -> int:
         png_path=out_png,
         progress=not args.no_progress,
         command=_command_line(),
+        threads=args.threads,
     )
     print(summary)
     print(f"wrote {out_json} and {out_png}")

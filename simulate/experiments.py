@@ -601,8 +601,12 @@ def run_experiment(
     png_path=None,
     progress: bool = False,
     command: str = "",
+    threads: int | None = 1,
 ) -> str:
     """Run one experiment, write its JSON (with command, config, seed, commit, wall time) and figure.
+
+    ``threads`` sets ``torch.set_num_threads`` (default 1: the particle problems here are small, and on
+    a shared machine intra-op barriers cost more than they save; ``None`` leaves torch's default).
 
     Returns
     -------
@@ -614,6 +618,8 @@ def run_experiment(
     if name not in EXPERIMENTS:
         raise ValueError(f"experiment must be one of {', '.join(EXPERIMENTS)}; got {name!r}")
     fn, desc, plot = EXPERIMENTS[name]
+    if threads is not None:
+        torch.set_num_threads(as_int(threads, "threads", low=1))
     t0 = time.perf_counter()
     res = fn(quick=quick, seed=seed, device=device, dtype=_torch_dtype(dtype), progress=progress)
     wall = time.perf_counter() - t0
@@ -624,6 +630,7 @@ def run_experiment(
         "quick": quick,
         "seed": seed,
         "dtype": dtype,
+        "threads": torch.get_num_threads(),
         "commit": _git_commit(),
         "wall_seconds": wall,
         "result": res,

@@ -380,8 +380,8 @@ def rn_point(point: dict) -> dict:
     Parameters
     ----------
     point : dict
-        ``{"kind": "iid"|"flow", "N", "d", "alpha", "seed", "kappa_pair", "n_projections"}`` (optional
-        ``tol``, ``max_steps`` for the flow).
+        ``{"kind": "iid"|"flow", "N", "d", "alpha", "seed", "kappa_pair", "n_projections", "n_batches"}``
+        (optional ``tol``, ``max_steps`` for the flow; ``threads``, default 1: points run in parallel).
 
     Returns
     -------
@@ -392,6 +392,7 @@ def rn_point(point: dict) -> dict:
     """
     import torch
 
+    torch.set_num_threads(int(point.get("threads", 1)))  # points run in parallel; one thread each
     from simulate.observables import mmd_uniform, phi_gap, sliced_w2_uniform
     from simulate.sphere import sample_uniform, sample_vmf
     from theory.uniformity import infonce_loss, population_loss_vmf_coupling
@@ -437,6 +438,7 @@ def rd_point(point: dict) -> dict:
     """
     import torch
 
+    torch.set_num_threads(int(point.get("threads", 1)))  # points run in parallel; one thread each
     from simulate.sphere import sample_uniform
     from theory.sphere import ks_distance, mc_projection_tv, projection_ks, projection_tv
 
@@ -473,7 +475,7 @@ def rd_point(point: dict) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 RN_DEFAULTS = {
-    "Ns": [16, 32, 64, 128, 256, 512, 1024, 2048],
+    "Ns": [16, 32, 64, 128, 256, 512, 1024],
     "Ns_flow": [16, 32, 64, 128],
     "d": 3,
     "alpha": 10.0,
