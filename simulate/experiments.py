@@ -161,8 +161,8 @@ def t1_starts(
     from simulate.sphere import sample_uniform
 
     cfgs = [(3, 4.0), (16, 8.0)] if not quick else [(3, 4.0)]
-    N = 64 if quick else 512
-    n_steps = 60 if quick else 600
+    N = 64 if quick else 256
+    n_steps = 60 if quick else 300
     out: dict[str, Any] = {"N": N, "n_steps": n_steps, "runs": {}}
     for d, alpha in cfgs:
         iid = [phi_gap(sample_uniform(N, d, generator=seed + 100 + r), alpha) for r in range(5)]
@@ -227,9 +227,9 @@ def c1_plateau(
     from simulate.sphere import sample_uniform, sample_vmf
     from theory.sphere import projection_tv
 
-    d, N, alpha, a, rho = (16, 128, 8.0, 0.5, 100.0) if quick else (64, 1024, 10.0, 0.5, 100.0)
+    d, N, alpha, a, rho = (16, 128, 8.0, 0.5, 100.0) if quick else (32, 512, 10.0, 0.5, 100.0)
     k = 8
-    n_steps = 80 if quick else 500
+    n_steps = 80 if quick else 300
     g = torch.Generator().manual_seed(seed)
     u0 = sample_uniform(N, d, generator=g)
     v0 = sample_vmf(N, u0, 40.0, generator=g)
@@ -376,10 +376,10 @@ def beyond_vmf(
     from theory.uniformity import phi_uniform
 
     cases = [(3, 4.0), (3, 10.0), (8, 10.0)] if not quick else [(3, 4.0)]
-    Ns = (48, 96) if not quick else (32,)
+    Ns = (32, 64) if not quick else (32,)
     fs = (0.8, 0.95, 1.05, 1.25) if not quick else (0.8, 1.25)
     starts = ("vmf", "ring", "caps") if not quick else ("uniform", "vmf")
-    max_steps = 400 if quick else 800
+    max_steps = 400 if quick else 500
     out: dict[str, Any] = {"cases": []}
     for d, alpha in cases:
         st = surrogate_threshold(d, alpha)
@@ -505,10 +505,10 @@ def langevin_route(
     from simulate.observables import gaussianity
     from theory.regularized import beta_threshold_vmf
 
-    d, N, alpha, eta2, lam = (8, 256, 10.0, 0.5, 0.5) if quick else (8, 1024, 10.0, 0.5, 0.5)
+    d, N, alpha, eta2, lam = (8, 256, 10.0, 0.5, 0.5) if quick else (8, 512, 10.0, 0.5, 0.5)
     q = alpha * (1.0 - eta2)
     bstar, kstar = beta_threshold_vmf(d, alpha, eta2)
-    n_steps = 300 if quick else 3000
+    n_steps = 300 if quick else 2000
     dt = 0.01
     rows = []
     for fb in (0.5, 2.0) if quick else (0.25, 0.5, 0.8, 1.25, 2.0, 4.0):
