@@ -489,6 +489,7 @@ RN_DEFAULTS = {
 }
 RD_DEFAULTS = {
     "ds": [8, 16, 32, 64, 128, 256, 512],
+    "ds_flow": [8, 16, 32],
     "ks": [1, 2],
     "n_samples": 100_000,
     "n_particles": 256,
@@ -538,7 +539,7 @@ def rd_points(cfg: dict) -> list[dict]:
             "tol": float(cfg["tol"]),
             "max_steps": int(cfg["max_steps"]),
         }
-        for d in cfg["ds"]
+        for d in cfg.get("ds_flow", cfg["ds"])
         for s in range(int(cfg["seeds"]))
     ]
     return pts
