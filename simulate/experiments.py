@@ -561,6 +561,93 @@ def langevin_route(
     }
 
 
+def langevin_finite_n(
+    *, quick: bool = False, seed: int = 0, device=None, dtype=torch.float64, progress=False
+) -> dict:
+    """Is a tilted Langevin stationary law above the vMF beta* a finite-N effect? Repeat it at larger N.
+
+    .. math::
+        \frac1N\\sum_j e^{\alpha x_i^\top x_j} \ni \frac{e^{\alpha}}{N} \\ \text{(the self-pair)},
+
+    a weight that weakens the repulsion by a relative :math:`e^{\alpha - \\Phi(\\sigma)}/N`; the
+    mean-field (N -> infinity) question is whether :math:`N\\lVert m\rVert^2` stays O(N) (a tilt) or
+    falls to O(1) as N grows at fixed ``beta/beta*``. Same settings as :func:`langevin_route`.
+    """
+    from simulate.energies import Energy
+    from simulate.flows import langevin_flow, run
+    from theory.regularized import beta_threshold_vmf
+    from theory.uniformity import phi_uniform
+
+    d, alpha, eta2, lam, dt = 8, 10.0, 0.5, 0.5, 0.01
+    q = alpha * (1.0 - eta2)
+    bstar, _ = beta_threshold_vmf(d, alpha, eta2)
+    Ns = (256, 512) if quick else (512, 1024, 2048)
+    fbs = (1.25,) if quick else (1.25, 1.6)
+    n_steps = 300 if quick else 1500
+    rows = []
+    for fb in fbs:
+        beta = fb * bstar
+        energy = Energy.free_energy(alpha, q, beta, lam)
+        for N in Ns:
+            g = torch.Generator().manual_seed(seed)
+            z0 = torch.randn(N, d, generator=g, dtype=torch.float64) / math.sqrt(2 * lam)
+            init, step = langevin_flow(energy, dt=dt, beta=beta, manifold="euclidean", generator=seed)
+            tr = run(
+                init,
+                step,
+                z0,
+                n_steps=n_steps,
+                record_every=max(1, n_steps // 30),
+                energy=energy,
+                alpha=alpha,
+                progress=progress,
+            )
+            tail = np.asarray(tr.mean_sq_norm)[-8:]
+            rows.append(
+                {
+                    "beta_over_beta_star": fb,
+                    "beta": beta,
+                    "N": N,
+                    "N_m2_tail_mean": float(N * tail.mean()),
+                    "m2_tail_mean": float(tail.mean()),
+                    "self_pair_weight": math.exp(alpha - phi_uniform(d, alpha)) / N,
+                    "step": tr.step,
+                    "mean_sq_norm": tr.mean_sq_norm,
+                }
+            )
+    return {
+        "d": d,
+        "alpha": alpha,
+        "eta2": eta2,
+        "lam": lam,
+        "q": q,
+        "beta_star_vmf": bstar,
+        "dt": dt,
+        "n_steps": n_steps,
+        "rows": rows,
+    }
+
+
+def _plot_langevin_n(res: dict):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    ax = fig.subplots()
+    for i, r in enumerate(res["rows"]):
+        ax.semilogy(
+            r["step"],
+            np.asarray(r["mean_sq_norm"]) * r["N"],
+            color=f"C{i}",
+            label=f"beta/beta*={r['beta_over_beta_star']:g}, N={r['N']}",
+        )
+    ax.axhline(1.0, color="k", ls=":", label="N||m||^2 = 1 (i.i.d. uniform)")
+    ax.set_xlabel("step")
+    ax.set_ylabel("N ||m||^2")
+    ax.set_title("Langevin tilt above the vMF beta*: does it survive larger N?")
+    ax.legend(fontsize=7)
+    return fig
+
+
 def _plot_langevin(res: dict):
     from matplotlib.figure import Figure
 
@@ -587,6 +674,7 @@ EXPERIMENTS = {
     ),
     "beyond-vmf": (beyond_vmf, "J_q over particle measures around the vMF thresholds q_c", _plot_beyond),
     "langevin": (langevin_route, "Langevin in R^d: stationary law vs N(0, (2 lam)^-1 I)", _plot_langevin),
+    "langevin-n": (langevin_finite_n, "Langevin tilt above the vMF beta* against N", _plot_langevin_n),
 }
 
 
