@@ -93,7 +93,7 @@ def particles_D(data_dir: Path | None = None) -> ParticleEvidence:
             qp = b["qc_particles"]
             lo = b.get("qc_particles_lower")
             parts.append(
-                f"d={c['d']}, alpha={c['alpha']:g}, N={N}: particle q_c in "
+                f"d={c['d']}, alpha={c['alpha']:g}, N={N}: particle q_c "
                 + (
                     f"({lo:.3g}, {qp:.3g}]"
                     if qp is not None and lo is not None
@@ -115,11 +115,40 @@ def particles_D(data_dir: Path | None = None) -> ParticleEvidence:
                 }
             )
     beats = r.get("finding_beats_vmf", [])
-    measured = "; ".join(parts) + (
-        f"; FINDING: a tilted particle measure beats sigma below the vMF q_c^glob in {len(beats)} case(s)"
-        if beats
-        else "; no particle measure beat the same-N reference below the vMF q_c^glob"
-    )
+    # a tilted winner counts as a finding only if it is not a finite-N effect: its advantage over the
+    # same-N reference must not shrink as N grows, and exceed that reference's own Phi excess
+    judged = []
+    for bt in beats:
+        c = next(c for c in r["cases"] if c["d"] == bt["d"] and c["alpha"] == bt["alpha"])
+        adv = {
+            int(N): -next(row["J_best_minus_ref"] for row in b["rows"] if row["f"] == bt["f"])
+            for N, b in c["by_N"].items()
+        }
+        ref_gap = {int(N): b["phi_ref_gap"] for N, b in c["by_N"].items()}
+        Ns = sorted(adv)
+        shrinks = len(Ns) > 1 and adv[Ns[-1]] < adv[Ns[0]]
+        finite_n = shrinks or ref_gap[Ns[-1]] > adv[Ns[-1]]
+        judged.append(
+            {**bt, "advantage_by_N": adv, "reference_gap_by_N": ref_gap, "finite_N_effect": finite_n}
+        )
+    real = [j for j in judged if not j["finite_N_effect"]]
+    suspects = sorted({(j["d"], j["alpha"]) for j in judged if j["finite_N_effect"]})
+    measured = "; ".join(parts)
+    if real:
+        measured += (
+            f"; FINDING: a tilted particle measure beats the same-N reference below the vMF q_c^glob in "
+            f"{len(real)} case(s)"
+        )
+    elif suspects:
+        measured += (
+            "; tilted winners below the vMF q_c^glob at "
+            + ", ".join(f"(d={d}, alpha={a:g})" for d, a in suspects)
+            + " are finite-N effects (their advantage shrinks with N and the same-N reference's own Phi "
+            "excess is of the same size), not a counterexample to the vMF threshold"
+        )
+    else:
+        measured += "; no particle measure beat the same-N reference below the vMF q_c^glob"
+    beats = judged
     return ParticleEvidence(measured, {"table": table, "beats_vmf": beats, **_meta(rec)})
 
 
@@ -147,7 +176,14 @@ def particles_T2(data_dir: Path | None = None) -> ParticleEvidence:
             for row in rows
         )
     )
-    return ParticleEvidence(
-        measured,
-        {"rows": [{k: v for k, v in row.items() if not isinstance(v, list)} for row in rows], **_meta(rec)},
-    )
+    data = {"rows": [{k: v for k, v in row.items() if not isinstance(v, list)} for row in rows], **_meta(rec)}
+    more = _load("langevin-n", data_dir)
+    if more is not None:
+        rn = more["result"]["rows"]
+        measured += "; against N: " + ", ".join(
+            f"beta/beta*={x['beta_over_beta_star']:g} N={x['N']}: N||m||^2={x['N_m2_tail_mean']:.3g}"
+            for x in rn
+        )
+        data["finite_N"] = [{k: v for k, v in x.items() if not isinstance(v, list)} for x in rn]
+        data["finite_N_meta"] = _meta(more)
+    return ParticleEvidence(measured, data)
