@@ -185,5 +185,16 @@ def particles_T2(data_dir: Path | None = None) -> ParticleEvidence:
             for x in rn
         )
         data["finite_N"] = [{k: v for k, v in x.items() if not isinstance(v, list)} for x in rn]
+        shrink = {}
+        for x in rn:
+            shrink.setdefault(x["beta_over_beta_star"], []).append((x["N"], x["m2_tail_mean"]))
+        falls = all(sorted(v)[-1][1] < sorted(v)[0][1] / 4 for v in shrink.values())
+        data["tilt_above_beta_star_is_finite_N"] = falls
+        measured += (
+            " (||m||^2 above beta* falls more than 4x from the smallest to the largest N: a finite-N "
+            "effect of the self-pair weight e^{alpha - Phi(sigma)}/N, not a tilted law beating sigma)"
+            if falls
+            else " (the tilt above beta* does not fall with N: a candidate finding, check larger N)"
+        )
         data["finite_N_meta"] = _meta(more)
     return ParticleEvidence(measured, data)
