@@ -46,10 +46,13 @@ from theory._validation import as_int, as_real, as_vector, make_rng
 
 __all__ = [
     "KS_FLOOR",
+    "RD_DEFAULTS",
+    "RN_DEFAULTS",
     "SLOPE_MARGIN",
-    "classify_slope",
+    "MinimizeResult",
     "PowerLawFit",
     "RateStudy",
+    "classify_slope",
     "fit_power_law",
     "minimize_phi_particles",
     "plot_rates",
