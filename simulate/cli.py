@@ -110,8 +110,15 @@ def _add_rates(sub) -> None:
     p.add_argument("--seeds", type=int, help="seeds per i.i.d. point (default: config)")
     p.add_argument("--alpha", type=float, help="alpha = 1/tau of the R-N study")
     p.add_argument("--d", type=int, help="dimension of the R-N study")
-    p.add_argument("--json", type=Path, metavar="OUT", help="result JSON (default docs/data/rates.json)")
-    p.add_argument("--png", type=Path, metavar="OUT", help="figure (default docs/figures/rates.png)")
+    p.add_argument(
+        "--json",
+        type=Path,
+        metavar="OUT",
+        help="result JSON (default docs/data/rates.json; --quick: results/)",
+    )
+    p.add_argument(
+        "--png", type=Path, metavar="OUT", help="figure (default docs/figures/rates.png; --quick: results/)"
+    )
     _add_executor(p)
     p.set_defaults(func=_run_rates)
 
@@ -150,8 +157,11 @@ def _run_rates(args) -> int:
             raise _UsageError(f"--d must be >= 2; got {args.d}")
         rn["d"] = args.d
     root = _repo_root()
-    out_json = args.json or root / "docs" / "data" / "rates.json"
-    out_png = args.png or root / "docs" / "figures" / "rates.png"
+    # a --quick smoke run never replaces the committed study
+    base_json = root / "results" / "rates-quick.json" if args.quick else root / "docs" / "data" / "rates.json"
+    base_png = root / "results" / "rates-quick.png" if args.quick else root / "docs" / "figures" / "rates.png"
+    out_json = args.json or base_json
+    out_png = args.png or base_png
     _check_outputs([out_json, out_png], [args.config])
     sweep_dir = args.sweep_dir or root / "results" / ("rates-quick" if args.quick else "rates")
     study = rates_study(
@@ -261,8 +271,12 @@ def _run_experiment(args) -> int:
         raise _UsageError(f"--threads must be >= 1; got {args.threads}")
     dev = _check_device(args.device)
     root = _repo_root()
-    out_json = args.json or root / "docs" / "data" / f"{args.name}.json"
-    out_png = args.png or root / "docs" / "figures" / f"{args.name}.png"
+    if args.quick:  # a smoke run never replaces the committed result
+        out_json = args.json or root / "results" / f"{args.name}-quick.json"
+        out_png = args.png or root / "results" / f"{args.name}-quick.png"
+    else:
+        out_json = args.json or root / "docs" / "data" / f"{args.name}.json"
+        out_png = args.png or root / "docs" / "figures" / f"{args.name}.png"
     summary = run_experiment(
         args.name,
         quick=args.quick,
