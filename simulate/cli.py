@@ -391,6 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from simulate.sweep import SweepError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -402,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         msg = str(exc).strip().splitlines()
         print(f"{_PROG} {args.command}: error: {msg[0] if msg else type(exc).__name__}", file=sys.stderr)
         return 2
+    except SweepError as exc:  # points failed at run time: finished ones are kept, a rerun resumes
+        print(f"{_PROG} {args.command}: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

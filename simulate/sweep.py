@@ -28,6 +28,7 @@ from theory._validation import as_int
 
 __all__ = [
     "EXECUTORS",
+    "LOCAL_TIMEOUT_MIN",
     "SweepError",
     "executor_parameters",
     "load_result",
@@ -38,6 +39,9 @@ __all__ = [
 
 EXECUTORS = ("debug", "local", "slurm")
 """The submitit clusters :func:`run_sweep` accepts."""
+
+LOCAL_TIMEOUT_MIN = 24 * 60
+"""Time limit of a ``local`` job unless ``time``/``timeout_min`` is given (submitit's own is 2 minutes)."""
 
 _ALIASES = {
     "partition": "slurm_partition",
@@ -254,6 +258,8 @@ def run_sweep(
             ex = submitit.AutoExecutor(folder=out_dir / "_submitit", cluster=executor)
             params = executor_parameters(executor, **executor_options)
             params.setdefault("name", getattr(fn, "__name__", "sweep"))
+            if executor == "local":  # submitit's local default kills a job after 2 minutes
+                params.setdefault("timeout_min", LOCAL_TIMEOUT_MIN)
             ex.update_parameters(**params)
             pending = list(todo.items())
             if executor == "slurm":  # one array submission; the cluster throttles
