@@ -62,7 +62,7 @@ def _reproduce(study: dict) -> tuple[bool, dict]:
     return ok, out
 
 
-def check_R_N(path: Path | None = None, *, reproduce: bool = True) -> ClaimResult:
+def _check_R_N_particles(path: Path | None = None, *, reproduce: bool = True) -> ClaimResult:
     """Quick check of R-N: which reading of "O(N^-1/2)" holds, from the committed study.
 
     .. math::
@@ -169,4 +169,20 @@ def check_R_N(path: Path | None = None, *, reproduce: bool = True) -> ClaimResul
                 default=None,
             ),
         },
+    )
+
+
+def check_R_N() -> ClaimResult:
+    """R-N: the four readings on particles and i.i.d. samples (simulate), the trained grid beside them."""
+    from claims.checks._evidence import attach
+    from claims.checks.tables import GRID_FIGURE, check_grid
+
+    grid = check_grid()["R-N"]
+    res = attach(_check_R_N_particles(), figures=("docs/figures/rates.png",))
+    return attach(
+        res,
+        note=f"Trained encoders (train grid, {grid.verdict.value}): {grid.measured}; {grid.note}.",
+        key="training_grid",
+        data=grid.data,
+        figures=(GRID_FIGURE,),
     )

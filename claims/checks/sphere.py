@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 from claims.registry import ClaimResult, Scope, Verdict
 from theory.sphere import (
@@ -77,7 +78,7 @@ def check_MP():
     )
 
 
-def check_R_d():
+def _check_R_d_exact():
     """Quick check of R-d (Sec. 6): ``d * TV -> c_k`` with the sign and size of the O(1/d) correction.
 
     .. math::
@@ -178,4 +179,48 @@ def check_P2():
         "the sphere's 1/d (TV ~ c_k|1/d - Var(rho^2)/2|), so the Gaussian shell (Var = 2/d) is exactly "
         "N(0, r0^2 I) and a fixed spread leaves a non-vanishing TV: the thin-shell hypothesis is needed.",
         data={"k": k, "d": list(ds), "rows": {str(d): r for d, r in rows.items()}, "sigma_0.1_d1e6": lim},
+    )
+
+
+def check_R_d() -> ClaimResult:
+    """R-d: the exact line, with Monte Carlo of uniform samples and flow outputs (simulate) and the trained
+    d x N grid (train) beside it."""
+    import json
+
+    from claims.checks._evidence import attach
+    from claims.checks.tables import GRID_FIGURE, check_grid
+
+    root = Path(__file__).resolve().parents[2]
+    res = _check_R_d_exact()
+    rates = root / "docs" / "data" / "rates.json"
+    if rates.is_file():
+        rd = json.loads(rates.read_text(encoding="utf-8"))["rd"]
+        parts = [
+            f"k={k}: MC slope {v['fit_mc']['slope']:.3f} vs exact {v['fit_exact']['slope']:.3f} over d = "
+            f"{v['d'][0]:g}..{v['d'][-1]:g} (local exact slope {v['local_slope_exact_last']:.3f}; "
+            f"max |z| MC vs exact {v['max_abs_z_mc_vs_exact']:.1f})"
+            for k, v in rd["by_k"].items()
+        ]
+        ks = rd["ks"]
+        parts.append(
+            f"Phi-minimising flows (KS of pooled coordinates, floor 0.87/sqrt(N d)): slope "
+            f"{ks['fit_flow_pooled']['slope']:.2f} [{ks['fit_flow_pooled']['ci_low']:.2f}, "
+            f"{ks['fit_flow_pooled']['ci_high']:.2f}], at the floor for d >= 128"
+        )
+        res = attach(
+            res,
+            note="Monte Carlo of uniform samples and flow outputs (simulate.rates): "
+            + "; ".join(parts)
+            + ".",
+            key="monte_carlo",
+            data=rd,
+            figures=("docs/figures/rates.png",),
+        )
+    grid = check_grid()["R-d"]
+    return attach(
+        res,
+        note=f"Trained encoders (train grid, {grid.verdict.value}): {grid.measured}; {grid.note}.",
+        key="training_grid",
+        data=grid.data,
+        figures=(GRID_FIGURE,),
     )

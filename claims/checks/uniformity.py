@@ -11,7 +11,7 @@ from theory.sphere import sample_uniform
 from theory.uniformity import minimize_phi_discrete, phi, phi_uniform, phi_uniform_sympy_d3, phi_vmf
 
 
-def check_T1():
+def _check_T1_measures():
     """T1: Phi(mu) >= Phi(sigma) over random/structured/adversarial discrete measures and vMF laws."""
 
     rng = np.random.default_rng(0)
@@ -105,4 +105,19 @@ def check_C1():
                 for kp, c, b, s, r in fits
             ],
         },
+    )
+
+
+def check_T1() -> ClaimResult:
+    """T1: discrete and vMF measures (exact), with the particle flows of :mod:`simulate` beside them."""
+    from claims.checks._evidence import attach
+    from claims.checks.particles import particles_T1
+
+    ev = particles_T1()
+    return attach(
+        _check_T1_measures(),
+        note=f"Particle flows (simulate): {ev.measured}.",
+        key="particles",
+        data=ev.to_dict(),
+        figures=("docs/figures/t1.png",) if ev.available else (),
     )
