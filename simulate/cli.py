@@ -13,16 +13,15 @@ import shlex
 import sys
 from pathlib import Path
 
-__all__ = ["build_parser", "main"]
+from theory import __version__
+from theory._cli import OneLineParser
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+# one-line errors (exit 2), shared by every command line of the project
+_Parser = OneLineParser
 
 _PROG = "python -m simulate"
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit 2)."""
-
-    def error(self, message: str):  # pragma: no cover - exercised through main
-        self.exit(2, f"{self.prog}: error: {message.splitlines()[0]}\n")
 
 
 class _UsageError(ValueError):
@@ -377,16 +376,26 @@ def _run_flow(args) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
+COMMANDS = (
+    ("flow", _add_flow),
+    ("rates", _add_rates),
+    ("sweep", _add_sweep),
+    ("experiment", _add_experiment),
+)
+"""The commands of ``python -m simulate``."""
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m simulate`` with the commands of :data:`COMMANDS`, in that order."""
     parser = _Parser(
         prog=_PROG,
         description="Particle flows, Monte Carlo rate studies and sweeps on spheres (torch; theory is the "
         "reference).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="command", parser_class=_Parser)
-    for name, obj in sorted(globals().items()):
-        if name.startswith("_add_") and name != "_add_executor" and callable(obj):
-            obj(sub)
+    for _, add in COMMANDS:
+        add(sub)
     return parser
 
 

@@ -16,18 +16,21 @@ from __future__ import annotations
 import argparse
 import sys
 
+from theory import __version__
+from theory._cli import OneLineParser
+
 __all__ = ["main"]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
+# one-line errors (exit 2), shared by every command line of the project
+_Parser = OneLineParser
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m train", description="Train InfoNCE encoders and hold them against the theory."
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     r = sub.add_parser("run", help="train one configuration", description="Train one named configuration.")
