@@ -172,13 +172,13 @@ def _check_R_N_particles(path: Path | None = None, *, reproduce: bool = True) ->
     )
 
 
-def check_R_N() -> ClaimResult:
+def check_R_N(path: Path | None = None, *, reproduce: bool = True) -> ClaimResult:
     """R-N: the four readings on particles and i.i.d. samples (simulate), the trained grid beside them."""
     from claims.checks._evidence import attach
     from claims.checks.tables import GRID_FIGURE, check_grid
 
     grid = check_grid()["R-N"]
-    res = attach(_check_R_N_particles(), figures=("docs/figures/rates.png",))
+    res = attach(_check_R_N_particles(path, reproduce=reproduce), figures=("docs/figures/rates.png",))
     return attach(
         res,
         note=f"Trained encoders (train grid, {grid.verdict.value}): {grid.measured}; {grid.note}.",

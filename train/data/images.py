@@ -74,11 +74,11 @@ class ViewEta2(ResultMixin):
     eta2_low : float
         :math:`\\hat\\rho_m(s(X), s(X_0))^2`, cross-fitted ACE; a lower bound on
         :math:`\\eta^2 = \\rho_m(X, X_0)^2` up to estimation error (data processing).
-    ci_low, ci_high : float
+    ci_low, ci_high : float or None
         Bootstrap interval of ``eta2_low`` (the squared ends of ACE's interval for rho).
     rho : float
         The estimated maximal correlation (not squared).
-    se : float
+    se : float or None
         Bootstrap standard error of ``rho``.
     n_pairs : int
         Number of (view, base) pairs.
@@ -98,10 +98,10 @@ class ViewEta2(ResultMixin):
     """
 
     eta2_low: float
-    ci_low: float
-    ci_high: float
+    ci_low: float | None
+    ci_high: float | None
     rho: float
-    se: float
+    se: float | None
     n_pairs: int
     n_components: int
     explained_variance: float
@@ -170,14 +170,12 @@ def estimate_view_eta2(
     flat_base = x0.reshape(n, -1).to(torch.float64)
     nearest = torch.cdist(view.reshape(len(idx), -1).to(torch.float64), flat_base).argmin(dim=1)
     ident = float((nearest == torch.as_tensor(idx)).double().mean())
-    lo = res.ci_low**2 if np.isfinite(res.ci_low) else float("nan")
-    hi = res.ci_high**2 if np.isfinite(res.ci_high) else float("nan")
     return ViewEta2(
         eta2_low=float(res.rho**2),
-        ci_low=float(lo),
-        ci_high=float(hi),
+        ci_low=float(res.ci_low**2) if res.has_interval else None,
+        ci_high=float(res.ci_high**2) if res.has_interval else None,
         rho=float(res.rho),
-        se=float(res.se),
+        se=float(res.se) if res.se is not None else None,
         n_pairs=len(idx),
         n_components=n_components,
         explained_variance=explained,
