@@ -12,7 +12,7 @@ from claims.registry import Verdict
 @pytest.mark.slow
 def test_check_p1_confirms():
     res = check_P1()
-    assert res.verdict.value == "confirmed", res.measured
+    assert res.verdict is Verdict.CONFIRMED_IN_FAMILY, res.measured
 
 
 def test_check_diag_finding():
