@@ -19,19 +19,13 @@ from pathlib import Path
 
 from theory import __version__
 from theory._cli import Formatter, OneLineParser, run
-from theory._io import refuse_overwrite
+from theory._io import refuse_overwrite, repo_root
 
 __all__ = ["build_parser", "main"]
 
 
-def _repo_root() -> Path:
-    """The source checkout when running from one (editable install), else the working directory."""
-    root = Path(__file__).resolve().parent.parent
-    return root if (root / "pyproject.toml").is_file() else Path.cwd()
-
-
-DEFAULT_OUT = _repo_root() / "paper_checks.md"
-DEFAULT_JSON = _repo_root() / "results" / "paper_checks.json"
+DEFAULT_OUT = repo_root() / "paper_checks.md"
+DEFAULT_JSON = repo_root() / "results" / "paper_checks.json"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,7 +91,7 @@ def _run(args) -> int:
         raise ValueError(f"--json must be a .json file; got {json_out}")
     refuse_overwrite(json_out, [out], what="--json")
     results = run_checks(args.only, progress=not args.quiet)
-    write_report(results, out, json_out=json_out, tests_dir=_repo_root() / "tests")
+    write_report(results, out, json_out=json_out, tests_dir=repo_root() / "tests")
     _print_rows(results)
     print(f"wrote {out} and {json_out}")
     return 0

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from claims.registry import CLAIMS, Claim, ClaimResult, Verdict, get_claim, run_check
-from theory._io import atomic_write_json, atomic_write_text, to_jsonable
+from theory._io import atomic_write_json, atomic_write_text, git_commit, to_jsonable
 
 __all__ = [
     "claim_ids_in_markdown",
@@ -159,18 +159,6 @@ def run_checks(only: Iterable[str] | None = None, *, progress: bool = True) -> d
     return results
 
 
-def _git_commit(root: Path) -> str | None:
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
-
-
 def write_report(
     results: dict[str, ClaimResult],
     out: str | Path,
@@ -195,7 +183,7 @@ def write_report(
             "generated": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "git_commit": _git_commit(tests_dir.parent),
+            "git_commit": git_commit(tests_dir.parent),
             "claims": {
                 c.id: {
                     "title": c.title,

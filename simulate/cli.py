@@ -15,6 +15,7 @@ from pathlib import Path
 
 from theory import __version__
 from theory._cli import OneLineParser
+from theory._io import repo_root
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -26,11 +27,6 @@ _PROG = "python -m simulate"
 
 class _UsageError(ValueError):
     pass
-
-
-def _repo_root() -> Path:
-    root = Path(__file__).resolve().parent.parent
-    return root if (root / "pyproject.toml").is_file() else Path.cwd()
 
 
 def _add_executor(p) -> None:
@@ -155,7 +151,7 @@ def _run_rates(args) -> int:
         if args.d < 2:
             raise _UsageError(f"--d must be >= 2; got {args.d}")
         rn["d"] = args.d
-    root = _repo_root()
+    root = repo_root()
     # a --quick smoke run never replaces the committed study
     base_json = root / "results" / "rates-quick.json" if args.quick else root / "docs" / "data" / "rates.json"
     base_png = root / "results" / "rates-quick.png" if args.quick else root / "docs" / "figures" / "rates.png"
@@ -216,7 +212,7 @@ def _run_sweep(args) -> int:
     full = {**defaults, **over}
     points = rates.rd_points(full) if part == "rd" else rates.rn_points(full)
     fn = rates.rd_point if part == "rd" else rates.rn_point
-    root = _repo_root()
+    root = repo_root()
     sweep_dir = (args.sweep_dir or root / "results" / ("rates-quick" if args.quick else "rates")) / part
     res = run_sweep(fn, points, sweep_dir, progress=not args.no_progress, **_executor_options(args))
     print(f"{len(res)} points finished in {sweep_dir}")
@@ -269,7 +265,7 @@ def _run_experiment(args) -> int:
     if args.threads < 1:
         raise _UsageError(f"--threads must be >= 1; got {args.threads}")
     dev = _check_device(args.device)
-    root = _repo_root()
+    root = repo_root()
     if args.quick:  # a smoke run never replaces the committed result
         out_json = args.json or root / "results" / f"{args.name}-quick.json"
         out_png = args.png or root / "results" / f"{args.name}-quick.png"

@@ -701,7 +701,8 @@ def run_experiment(
     str
         A one-line summary.
     """
-    from simulate.rates import _git_commit, _torch_dtype
+    from simulate.rates import _torch_dtype
+    from theory._io import git_commit
 
     if name not in EXPERIMENTS:
         raise ValueError(f"experiment must be one of {', '.join(EXPERIMENTS)}; got {name!r}")
@@ -719,7 +720,7 @@ def run_experiment(
         "seed": seed,
         "dtype": dtype,
         "threads": torch.get_num_threads(),
-        "commit": _git_commit(),
+        "commit": git_commit(),
         "wall_seconds": wall,
         "result": res,
     }

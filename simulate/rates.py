@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from theory._io import ResultMixin
+from theory._io import ResultMixin, git_commit
 from theory._validation import as_int, as_real, as_vector, make_rng
 
 __all__ = [
@@ -715,24 +714,6 @@ def _verdicts(rn: dict) -> dict:
     return out
 
 
-def _git_commit() -> str:
-    try:
-        root = Path(__file__).resolve().parents[1]
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10, check=True
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        return out.stdout.strip() + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def rates_study(
     rd_cfg: dict | None = None,
     rn_cfg: dict | None = None,
@@ -783,7 +764,7 @@ def rates_study(
         rn=rn,
         config={"rd": rd_cfg, "rn": rn_cfg},
         command=command,
-        commit=_git_commit(),
+        commit=git_commit(),
         wall_seconds=time.perf_counter() - t0,
         points=len(rdp) + len(rnp),
         records={

@@ -23,10 +23,44 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_json",
     "atomic_write_text",
+    "git_commit",
     "load_matrix",
     "refuse_overwrite",
+    "repo_root",
     "to_jsonable",
 ]
+
+
+def repo_root() -> Path:
+    """The source checkout when running from one (an editable install), else the working directory.
+
+    Commands write their default outputs (``paper_checks.md``, ``results/``, ``docs/data/``) there.
+    """
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else Path.cwd()
+
+
+def git_commit(root: str | os.PathLike | None = None) -> str | None:
+    """The commit of the checkout at ``root`` (default :func:`repo_root`), with ``+dirty`` when tracked
+    files have uncommitted changes; ``None`` outside a git checkout. Recorded beside committed results."""
+    import subprocess
+
+    root = Path(root) if root is not None else repo_root()
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
+        if head.returncode != 0 or not head.stdout.strip():
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("+dirty" if dirty else "")
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:

@@ -14,14 +14,9 @@ from pathlib import Path
 
 from theory import __version__
 from theory._cli import build, run
+from theory._io import repo_root
 
 __all__ = ["COMMANDS", "build_parser", "main"]
-
-
-def _repo_root() -> Path:
-    """The source checkout when running from one (editable install), else the working directory."""
-    root = Path(__file__).resolve().parent.parent
-    return root if (root / "pyproject.toml").is_file() else Path.cwd()
 
 
 def _add_diagnose(sub, formatter) -> None:
@@ -105,7 +100,7 @@ def _add_figure_tv(sub, formatter) -> None:
         "numbers as CSV and JSON beside it.",
     )
     p.add_argument(
-        "--out", type=Path, default=_repo_root() / "results" / "figures" / "tv_vs_d.png", help="PNG file"
+        "--out", type=Path, default=repo_root() / "results" / "figures" / "tv_vs_d.png", help="PNG file"
     )
     p.add_argument("--k", type=int, nargs="+", default=[1, 2, 3], metavar="K", help="projection dimensions")
     p.add_argument("--d-max", type=float, default=1e6, help="largest dimension of the exact curve")
@@ -234,7 +229,7 @@ def _add_regularised_route(sub, formatter) -> None:
     p.add_argument("--alpha", type=float, default=10.0, help="alpha = 1/tau")
     p.add_argument("--eta2", type=float, default=0.36, help="eta^2 (squared HGR correlation)")
     p.add_argument(
-        "--out", type=Path, default=_repo_root() / "results" / "regularised_route.json", help="JSON file"
+        "--out", type=Path, default=repo_root() / "results" / "regularised_route.json", help="JSON file"
     )
     p.add_argument("--figure", type=Path, default=None, help="PNG (default: beside --out)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-from theory._io import atomic_savefig, atomic_write_json
+from theory._io import atomic_savefig, atomic_write_json, git_commit, repo_root
 from theory._validation import check_int
 
 __all__ = ["PAPER_TABLE2", "build_parser", "main", "plot_table2", "run_table2", "summarize"]
@@ -49,21 +47,6 @@ PAPER_TABLE2 = {
 }
 
 _ENCODERS = ("pretrained", "random_init")
-
-
-def _repo_root() -> Path:
-    root = Path(__file__).resolve().parent.parent
-    return root if (root / "pyproject.toml").is_file() else Path.cwd()
-
-
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, cwd=_repo_root()
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def summarize(Z, *, normalize: bool, n_projections: int, seed: int) -> dict:
@@ -186,7 +169,7 @@ def run_table2(
     import torch
     import transformers
 
-    commit = _git_commit()  # the code that produced the numbers: HEAD when the run starts
+    commit = git_commit()  # the code that produced the numbers: HEAD when the run starts
     t0 = time.perf_counter()
     corpus = load_corpus(n_sentences=n_sentences, seed=seed, sources=sources or CORPUS_SOURCES)
     t_corpus = time.perf_counter() - t0
@@ -308,7 +291,7 @@ def plot_table2(embeddings: dict, rows: dict):
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m train table2`` parser."""
-    root = _repo_root()
+    root = repo_root()
     p = argparse.ArgumentParser(
         prog="python -m train table2",
         description="Table 2 analogue: a pretrained contrastive sentence encoder (all-MiniLM-L6-v2, shipped "

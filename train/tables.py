@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from theory._io import atomic_savefig, atomic_write_json
+from theory._io import atomic_savefig, atomic_write_json, git_commit
 from train.config import RunConfig, get_config
 
 __all__ = ["PAPER_TABLE1", "_run_points", "fit_rates", "grid", "row_verdict", "table1"]
@@ -56,17 +55,6 @@ _KEYS = (
     "phi", "phi_se", "phi_uniform", "phi_gap", "test_loss", "train_loss",
     "class_ad_mean", "class_ad_pass", "class_dp_mean", "class_dp_pass",
 )  # fmt: skip
-
-
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
-            cwd=Path(__file__).resolve().parent.parent,
-        )  # fmt: skip
-        return out.stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        return None
 
 
 def _metrics(run: Path) -> list[dict]:
@@ -285,7 +273,7 @@ def table1(
     result = {
         "command": "python -m train table1" + (" --quick" if quick else ""),
         "argv": sys.argv,
-        "commit": _git_commit(),
+        "commit": git_commit(),
         "wall_s": wall,
         "quick": quick,
         "min_pass": MIN_PASS,
@@ -493,7 +481,7 @@ def grid(
     result = {
         "command": f"python -m train grid --executor {executor} --epochs {epochs} --n-train {n_train}",
         "argv": sys.argv,
-        "commit": _git_commit(),
+        "commit": git_commit(),
         "wall_s": time.perf_counter() - t0,
         "setting": "Laplace, linear, tau = 0.1 (alpha = 10), A = 0.6 with the App. E.1 jitter",
         "sizes": {"epochs": epochs, "n_train": n_train, "n_test": n_test, "seed": seed, "ds": list(ds),

@@ -43,7 +43,7 @@ def test_only_with_out_writes_those_rows_and_json_beside(isolated_defaults, tmp_
 def test_rerun_is_byte_identical(tmp_path):
     res = {"R": ClaimResult("m = -4.4e-16", "0", Verdict.BY_DEFINITION, scope=Scope.DEFINITION)}
     a, b = tmp_path / "a.md", tmp_path / "b.md"
-    tests_dir = cli._repo_root() / "tests"
+    tests_dir = cli.repo_root() / "tests"
     write_report(res, a, json_out=tmp_path / "a.json", tests_dir=tests_dir)
     write_report(res, b, json_out=tmp_path / "b.json", tests_dir=tests_dir)
     assert a.read_bytes() == b.read_bytes()
