@@ -28,7 +28,8 @@ def renamed_keywords(**renames: str) -> Callable:
                     if new in kwargs:
                         raise TypeError(f"{fn.__name__}() got both {old!r} (deprecated) and {new!r}")
                     warnings.warn(
-                        f"{fn.__name__}(): the keyword {old!r} is deprecated; use {new!r}",
+                        f"{fn.__name__}({old}=...) is deprecated; use {new}=... "
+                        f"(the keyword {old!r} was renamed {new!r})",
                         DeprecationWarning,
                         stacklevel=2,
                     )

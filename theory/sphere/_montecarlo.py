@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from theory._deprecation import renamed_keywords
 from theory._io import ResultMixin
 from theory._validation import check_int, check_real
-from theory.sphere._compat import renamed_kwargs
 from theory.sphere._exact import projection_ks
 from theory.sphere._law import projection_cdf_1d
 from theory.sphere._numerics import _check_dk, _consts, _L_of_s, _matrix
@@ -65,7 +65,7 @@ def _mc_log_ratio(d: int, k: int, n_samples: int, seed, samples) -> np.ndarray:
     return _L_of_s(s, _consts(d, k))
 
 
-@renamed_kwargs(N="n_samples")
+@renamed_keywords(N="n_samples")
 def mc_projection_tv(d: int, k: int, n_samples: int = 100_000, seed=None, *, samples=None) -> MCEstimate:
     """Unbiased Monte Carlo estimate of the TV between ``sqrt(d)(U_1..U_k)`` and ``N(0, I_k)``.
 
@@ -99,7 +99,7 @@ def mc_projection_tv(d: int, k: int, n_samples: int = 100_000, seed=None, *, sam
     )
 
 
-@renamed_kwargs(N="n_samples")
+@renamed_keywords(N="n_samples")
 def mc_projection_kl(d: int, k: int, n_samples: int = 100_000, seed=None, *, samples=None) -> MCEstimate:
     """Monte Carlo estimate of ``KL(projection || N(0, I_k))`` with its standard error.
 
@@ -167,7 +167,7 @@ class KSDistance(ResultMixin):
         return self.n_samples
 
 
-@renamed_kwargs(alpha="level")
+@renamed_keywords(alpha="level")
 def ks_distance(samples, d: int | None = None, *, scale: float = 1.0, level: float = 1e-6) -> KSDistance:
     """KS distance (histogram- and KDE-free) of samples to ``N(0, scale^2 I_k)``.
 

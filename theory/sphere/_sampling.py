@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
+from theory._deprecation import renamed_keywords
 from theory._validation import as_unit_rows, check_int, make_rng
-from theory.sphere._compat import renamed_kwargs
 from theory.sphere._numerics import _check_dk, _check_size, _matrix, _vector
 
 
@@ -76,7 +76,7 @@ def project(z, c0=None) -> np.ndarray:
     return out
 
 
-@renamed_kwargs(N="n_samples")
+@renamed_keywords(N="n_samples")
 def sample_projection(n_samples: int, d: int, k: int, seed=None) -> np.ndarray:
     """Draw ``n_samples`` samples of ``sqrt(d) (U_1..U_k)``, ``U ~ sigma`` on S^{d-1}, in O(N k) memory.
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from theory._deprecation import renamed_keywords
 from theory._io import ResultMixin
 from theory._validation import check_int, check_real, make_rng
 from theory.sphere import _asymptotic as _asy
-from theory.sphere._compat import renamed_kwargs
 from theory.sphere._exact import projection_tv, tv_constant
 from theory.sphere._montecarlo import MCEstimate, mc_projection_tv
 from theory.sphere._numerics import _check_dk, _check_size, _consts, _crossings, _tv_parts
@@ -242,7 +242,7 @@ def lognormal_shell(sigma: float):
     return stats.lognorm(sigma, scale=math.exp(-sigma * sigma))
 
 
-@renamed_kwargs(N="n_samples")
+@renamed_keywords(N="n_samples")
 def sample_shell(n_samples: int, d: int, k: int, radial=None, seed=None) -> np.ndarray:
     """Samples of ``sqrt(d) z_k / r0`` for ``z = r u``, ``u ~ sigma`` on S^{d-1}, ``rho = r/r0 ~ radial``.
 
@@ -275,7 +275,7 @@ def sample_shell(n_samples: int, d: int, k: int, radial=None, seed=None) -> np.n
     return rho[:, None] * y
 
 
-@renamed_kwargs(N="n_samples")
+@renamed_keywords(N="n_samples")
 def mc_shell_tv(
     d: int, k: int, radial=None, n_samples: int = 100_000, seed=None, *, n_nodes: int = 200
 ) -> MCEstimate:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from theory._deprecation import renamed_keywords
 from theory._io import ResultMixin
 from theory._validation import check_int
 from theory.sphere import diaconis_freedman_bound, mc_projection_tv, projection_tv, tv_constant
-from theory.sphere._compat import renamed_kwargs
 
 __all__ = ["TVExactRow", "TVMonteCarloRow", "TVvsD", "plot_tv_vs_d", "tv_vs_d_table"]
 
@@ -101,7 +101,7 @@ class TVvsD(ResultMixin):
         }
 
 
-@renamed_kwargs(N="n_samples")
+@renamed_keywords(N="n_samples")
 def tv_vs_d_table(
     d_values=None,
     k_values=(1, 2, 3),
