@@ -484,6 +484,27 @@ def _plot_beyond(res: dict):
 # --------------------------------------------------------------------------------------------------
 
 
+def _langevin_run(alpha, q, beta, lam, N, d, *, seed, n_steps, dt, progress):
+    """Euclidean mean-field Langevin for the free energy from z0 ~ N(0, (2 lam)^-1 I_d) (one seed)."""
+    from simulate.energies import Energy
+    from simulate.flows import langevin_flow, run
+
+    energy = Energy.free_energy(alpha, q, beta, lam)
+    g = torch.Generator().manual_seed(seed)
+    z0 = torch.randn(N, d, generator=g, dtype=torch.float64) / math.sqrt(2 * lam)
+    init, step = langevin_flow(energy, dt=dt, beta=beta, manifold="euclidean", generator=seed)
+    return run(
+        init,
+        step,
+        z0,
+        n_steps=n_steps,
+        record_every=max(1, n_steps // 30),
+        energy=energy,
+        alpha=alpha,
+        progress=progress,
+    )
+
+
 def langevin_route(
     *, quick: bool = False, seed: int = 0, device=None, dtype=torch.float64, progress=False
 ) -> dict:
@@ -500,8 +521,6 @@ def langevin_route(
     """
     from scipy import stats
 
-    from simulate.energies import Energy
-    from simulate.flows import langevin_flow, run
     from simulate.observables import gaussianity
     from theory.regularized import beta_threshold_vmf
 
@@ -513,20 +532,7 @@ def langevin_route(
     rows = []
     for fb in (0.5, 2.0) if quick else (0.25, 0.5, 0.8, 1.25, 2.0, 4.0):
         beta = max(fb * bstar, 1e-3) if bstar > 0 else fb
-        energy = Energy.free_energy(alpha, q, beta, lam)
-        g = torch.Generator().manual_seed(seed)
-        z0 = torch.randn(N, d, generator=g, dtype=torch.float64) / math.sqrt(2 * lam)
-        init, step = langevin_flow(energy, dt=dt, beta=beta, manifold="euclidean", generator=seed)
-        tr = run(
-            init,
-            step,
-            z0,
-            n_steps=n_steps,
-            record_every=max(1, n_steps // 30),
-            energy=energy,
-            alpha=alpha,
-            progress=progress,
-        )
+        tr = _langevin_run(alpha, q, beta, lam, N, d, seed=seed, n_steps=n_steps, dt=dt, progress=progress)
         z = tr.final_state.points.detach().double()
         r = torch.linalg.vector_norm(z, dim=1).numpy() * math.sqrt(2 * lam)
         ks = stats.kstest(r, stats.chi(d).cdf)
@@ -573,8 +579,6 @@ def langevin_finite_n(
     mean-field (N -> infinity) question is whether :math:`N\\lVert m\rVert^2` stays O(N) (a tilt) or
     falls to O(1) as N grows at fixed ``beta/beta*``. Same settings as :func:`langevin_route`.
     """
-    from simulate.energies import Energy
-    from simulate.flows import langevin_flow, run
     from theory.regularized import beta_threshold_vmf
     from theory.uniformity import phi_uniform
 
@@ -587,20 +591,9 @@ def langevin_finite_n(
     rows = []
     for fb in fbs:
         beta = fb * bstar
-        energy = Energy.free_energy(alpha, q, beta, lam)
         for N in Ns:
-            g = torch.Generator().manual_seed(seed)
-            z0 = torch.randn(N, d, generator=g, dtype=torch.float64) / math.sqrt(2 * lam)
-            init, step = langevin_flow(energy, dt=dt, beta=beta, manifold="euclidean", generator=seed)
-            tr = run(
-                init,
-                step,
-                z0,
-                n_steps=n_steps,
-                record_every=max(1, n_steps // 30),
-                energy=energy,
-                alpha=alpha,
-                progress=progress,
+            tr = _langevin_run(
+                alpha, q, beta, lam, N, d, seed=seed, n_steps=n_steps, dt=dt, progress=progress
             )
             tail = np.asarray(tr.mean_sq_norm)[-8:]
             rows.append(
