@@ -15,7 +15,6 @@ A result file holds ``{"key", "point", "result", "seconds", "finished_utc"}``; `
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from theory._io import atomic_write_json, to_jsonable
+from theory._results import canonical_json, config_key
 from theory._validation import as_int
 
 __all__ = [
@@ -79,18 +79,20 @@ def _canonical(point: Mapping) -> str:
     if not isinstance(point, Mapping):
         raise TypeError(f"a sweep point must be a mapping of JSON-able values; got {type(point).__name__}")
     try:
-        return json.dumps(to_jsonable(dict(point)), sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:
+        return canonical_json(dict(point))
+    except TypeError as exc:
         raise TypeError(f"sweep point {point!r} is not JSON-able: {exc}") from exc
 
 
 def point_key(point: Mapping) -> str:
-    """Stable 16-hex-digit key of a point: SHA-256 of its canonical JSON (sorted keys, no spaces).
+    """Stable 16-hex-digit key of a point: :func:`theory._results.config_key` (SHA-256 of its canonical
+    JSON, sorted keys, no spaces).
 
     The same point gives the same key in every process and on every machine (no Python ``hash``), so
     the key names the point's result file across reruns.
     """
-    return hashlib.sha256(_canonical(point).encode("utf-8")).hexdigest()[:16]
+    _canonical(point)
+    return config_key(point)
 
 
 def result_path(out_dir: str | os.PathLike, point: Mapping) -> Path:

@@ -64,8 +64,15 @@ def git_commit(root: str | os.PathLike | None = None) -> str | None:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    A symbolic link is written *through*: its target is replaced atomically and the link is kept (a
+    dangling link's target is created). A reader never sees a half-written file, and a run killed at any
+    moment leaves either the old content or the new one.
+    """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a directory; give a file name")
