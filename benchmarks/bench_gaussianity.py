@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from theory._cli import benchmark_parser
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "d69d8cb"
 #: Rows of the multivariate tests in the "new-subset" variant (diagnose(..., mvn_max_rows=SUBSET)).
@@ -125,8 +127,10 @@ def run(which: str, n: int, d: int, threads: int | None) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", nargs="+", default=["10000x256", "50000x256"], metavar="NxD")
+    ap = benchmark_parser(__doc__)
+    ap.add_argument(
+        "--sizes", nargs="+", default=["10000x256", "50000x256"], metavar="NxD", help="matrix sizes"
+    )
     ap.add_argument("--only", choices=VARIANTS, help="time one variant only")
     ap.add_argument(
         "--threads",

@@ -26,7 +26,6 @@ Goal (issue 4): at least 50x faster at n = 1e4 and a smaller error.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import math
@@ -37,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from theory._cli import benchmark_parser
 from theory._io import atomic_write_json
 from theory.hgr import hgr_ace, hgr_discrete
 
@@ -146,7 +146,7 @@ def bench_discrete(quick: bool) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = benchmark_parser(__doc__)
     p.add_argument("--part", choices=("discrete", "ace", "all"), default="all", help="which benchmark")
     p.add_argument("--quick", action="store_true", help="fewer replications and sizes")
     p.add_argument("--out", type=Path, default=None, help="write the numbers as JSON here")

@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 from scipy import integrate, stats
 
+from theory._cli import benchmark_parser
 from theory.sphere import projection_hellinger, projection_kl, projection_tv
 from theory.sphere._numerics import _consts, _tv_parts
 
@@ -112,4 +113,5 @@ def mp_tv(d: int, k: int) -> float:
 
 
 if __name__ == "__main__":
+    benchmark_parser(__doc__).parse_args()
     main()

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import integrate
 from scipy import special as sp
 
+from theory._cli import benchmark_parser
 from theory.special import log_iv, log_iv_normalized
 from theory.sphere import sample_uniform
 from theory.uniformity import phi_estimate, phi_uniform, phi_vmf
@@ -117,4 +118,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    benchmark_parser(__doc__).parse_args()
     main()

@@ -14,12 +14,12 @@ Needs kornia (``pip install kornia``; not a dependency of the package). Run on d
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 
 import torch
 
+from theory._cli import benchmark_parser
 from train.views import SIMCLR, augment_images
 
 
@@ -37,10 +37,10 @@ def interleaved(fns: dict, repeat: int) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[256, 1024])
-    ap.add_argument("--repeat", type=int, default=11)
-    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
+    ap = benchmark_parser(__doc__)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[256, 1024], help="batch sizes")
+    ap.add_argument("--repeat", type=int, default=11, help="timed repetitions (median reported)")
+    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (None: torch's own)")
     ap.add_argument("--out", default=None, help="optional JSON file for the numbers")
     args = ap.parse_args(argv)
     try:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from theory import __version__
 from theory._cli import Formatter, OneLineParser, run
-from theory._io import refuse_overwrite, repo_root
+from theory._io import repo_root
+from theory._results import check_outputs
 
 __all__ = ["build_parser", "main"]
 
@@ -89,7 +90,8 @@ def _run(args) -> int:
         raise ValueError(f"--out must be a .md file; got {out}")
     if json_out.suffix.lower() != ".json":
         raise ValueError(f"--json must be a .json file; got {json_out}")
-    refuse_overwrite(json_out, [out], what="--json")
+    # before any check runs: distinct files, writable folders, never inside the published results
+    check_outputs({"--out": out, "--json": json_out})
     results = run_checks(args.only, progress=not args.quiet)
     write_report(results, out, json_out=json_out, tests_dir=repo_root() / "tests")
     _print_rows(results)

@@ -23,29 +23,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ALLOWED", "CLAIMS", "Claim", "ClaimResult", "Scope", "Verdict", "get_claim", "run_check"]
+__all__ = [
+    "ALLOWED",
+    "CLAIMS",
+    "VERDICT_MEANINGS",
+    "Claim",
+    "ClaimResult",
+    "Scope",
+    "Verdict",
+    "get_claim",
+    "run_check",
+]
 
 
 class Verdict(enum.StrEnum):
-    """Outcome of a quick check. The word must fit the check's :class:`Scope` (see :data:`ALLOWED`).
-
-    - ``confirmed``: the statement holds over the whole scope of the check (all measures, or Monte Carlo
-      at the stated sizes, within the stated tolerance);
-    - ``confirmed within family``: holds over a named parametric family only (e.g. von Mises-Fisher), so
-      nothing is shown about measures outside it;
-    - ``holds by definition``: an identity that is true by construction; the check guards the code;
-    - ``improbable under assumption``: the paper's number is statistically implausible under a named
-      assumption (which the paper may not make); not a refutation;
-    - ``not reproduced``: training at the stated sizes (and our choices where the paper is silent) did not
-      give the paper's result; not a refutation, since the paper's own runs may differ in what it leaves
-      unstated;
-    - ``reproduced, not attributable to InfoNCE``: the paper's result appears, but the untrained encoder
-      (epoch 0, same initialisation) or another objective shows it too, so training with InfoNCE is not
-      what makes it;
-    - ``refuted``: the statement is shown false (a counterexample or an exact value that contradicts it);
-    - ``inconclusive``: the check could not decide;
-    - ``not yet encoded``: no check exists.
-    """
+    """Outcome of a quick check. The word must fit the check's :class:`Scope` (see :data:`ALLOWED`);
+    :data:`VERDICT_MEANINGS` says in one sentence what each word shows and what it does not."""
 
     CONFIRMED = "confirmed"
     CONFIRMED_IN_FAMILY = "confirmed within family"
@@ -56,6 +49,26 @@ class Verdict(enum.StrEnum):
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
     NOT_ENCODED = "not yet encoded"
+
+
+VERDICT_MEANINGS: dict[Verdict, str] = {
+    Verdict.CONFIRMED: "the statement holds over the whole scope of the check (all measures, the stated "
+    "parameters, or Monte Carlo / training at the stated sizes, within the stated tolerance)",
+    Verdict.CONFIRMED_IN_FAMILY: "holds over a named parametric family only (e.g. von Mises-Fisher); nothing "
+    "is shown about measures outside it",
+    Verdict.BY_DEFINITION: "an identity true by construction; the check guards the code",
+    Verdict.IMPROBABLE: "the paper's number is statistically implausible under a named assumption (which "
+    "the paper may not make); not a refutation",
+    Verdict.NOT_REPRODUCED: "training at the stated sizes (with our choices where the paper is silent) did "
+    "not give the paper's result; not a refutation",
+    Verdict.NOT_ATTRIBUTABLE: "the paper's result appears, but the untrained encoder or another objective "
+    "shows it too, so InfoNCE is not what makes it",
+    Verdict.REFUTED: "the statement is shown false: a counterexample or an exact value contradicts it",
+    Verdict.INCONCLUSIVE: "the check could not decide",
+    Verdict.NOT_ENCODED: "no check exists yet",
+}
+"""One sentence per verdict word: what it says and what it does not (the report's header and the README
+print these)."""
 
 
 class Scope(enum.StrEnum):

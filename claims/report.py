@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from claims.registry import CLAIMS, Claim, ClaimResult, Verdict, get_claim, run_check
+from claims.registry import CLAIMS, VERDICT_MEANINGS, Claim, ClaimResult, Verdict, get_claim, run_check
 from theory._io import atomic_write_json, atomic_write_text, git_commit, to_jsonable
 
 __all__ = [
@@ -113,6 +113,15 @@ def render_markdown(
         "assumption); the verdict word fits the scope.",
         "",
         "Verdicts: " + ", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v]) + ".",
+        "",
+        "What each verdict word means:",
+        "",
+        *(f"- **{v.value}**: {VERDICT_MEANINGS[v]}." for v in Verdict),
+        "",
+        "A row that reads a long run's result (particle flows, rate studies, training) reads only the "
+        "published file in `docs/data/`, written by that run's command with `--publish` at full size; "
+        "the report refuses, naming the file, a smoke (`--quick`) result or one whose configuration "
+        "differs from the one the row names.",
         "",
         "| ID | statement | paper | code | tests | scope | measured | expected / paper | verdict | note |",
         "|---|---|---|---|---|---|---|---|---|---|",

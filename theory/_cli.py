@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-__all__ = ["CommandError", "Formatter", "OneLineParser", "build", "positive_int", "run"]
+__all__ = ["CommandError", "Formatter", "OneLineParser", "benchmark_parser", "build", "positive_int", "run"]
 
 
 class CommandError(Exception):
@@ -40,6 +40,15 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1; got {value}")
     return value
+
+
+def benchmark_parser(doc: str | None, prog: str | None = None) -> OneLineParser:
+    """The parser of a script in ``benchmarks/``: its module docstring as the description, defaults in
+    ``--help`` (every argument needs a help text for its default to show), one-line errors (exit 2).
+
+    ``python benchmarks/bench_X.py --help`` prints the help and runs nothing.
+    """
+    return OneLineParser(prog=prog, description=doc or "", formatter_class=Formatter)
 
 
 def build(
