@@ -1,0 +1,398 @@
+"""The law of :math:`\\lVert z \\rVert` for a linear encoder of Binary inputs, its CV, and the sparsity a
+CV fixes.
+
+For :math:`z = W x + b`, :math:`W \\in \\mathbb{R}^{d \\times D}` with i.i.d. symmetric entries (variance
+:math:`s^2`, fourth moment :math:`\\mu_4`) and :math:`x \\in \\{0,1\\}^D` with :math:`K = |x| \\sim
+\\mathrm{Bin}(D, p)` active inputs, :math:`z = \\sum_{j \\in S} W_{:, j} + b` depends on :math:`x` only
+through its active set :math:`S`. The CV of Sec. 5 is :math:`\\operatorname{std} \\lVert z \\rVert /
+E \\lVert z \\rVert` over the inputs, for one encoder.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, stats
+
+from theory._io import ResultMixin
+from theory._validation import as_int, as_real, as_rng
+
+__all__ = [
+    "EntryLaw",
+    "NormCV",
+    "SparsityCalibration",
+    "binary_norm_cv",
+    "calibrate_sparsity",
+    "cv_floor",
+    "norm_moments_given_k",
+]
+
+
+@dataclass(frozen=True)
+class EntryLaw(ResultMixin):
+    """The law of the i.i.d. entries of a weight matrix or bias at initialisation (symmetric about 0).
+
+    Attributes
+    ----------
+    name : str
+        ``"uniform"``, ``"normal"`` or ``"zero"``.
+    scale : float
+        Bound :math:`a` of :math:`U(-a, a)`, or standard deviation of :math:`N(0, \\sigma^2)`; 0 for zero.
+    var : float
+        :math:`E w^2` (:math:`a^2/3`, :math:`\\sigma^2`).
+    m4 : float
+        :math:`E w^4` (:math:`a^4/5`, :math:`3\\sigma^4`).
+    """
+
+    name: str
+    scale: float
+    var: float
+    m4: float
+
+    @classmethod
+    def uniform(cls, bound) -> EntryLaw:
+        """:math:`U(-a, a)`."""
+        a = as_real(bound, "bound", low=0.0, low_open=True)
+        return cls("uniform", a, a * a / 3.0, a**4 / 5.0)
+
+    @classmethod
+    def normal(cls, sd) -> EntryLaw:
+        """:math:`N(0, \\sigma^2)`."""
+        s = as_real(sd, "sd", low=0.0, low_open=True)
+        return cls("normal", s, s * s, 3.0 * s**4)
+
+    @classmethod
+    def zero(cls) -> EntryLaw:
+        """No bias (every entry 0)."""
+        return cls("zero", 0.0, 0.0, 0.0)
+
+    @classmethod
+    def torch_default(cls, D) -> EntryLaw:
+        """PyTorch's ``nn.Linear`` initialisation of both weight and bias: :math:`U(-1/\\sqrt D, 1/\\sqrt D)`.
+
+        (``kaiming_uniform_(a=sqrt(5))`` gives the bound :math:`\\sqrt{6 / ((1 + 5) D)} = 1/\\sqrt D`; the
+        bias uses :math:`1/\\sqrt{\\text{fan\\_in}}`.)
+        """
+        return cls.uniform(1.0 / math.sqrt(as_int(D, "D", low=1)))
+
+    def sample(self, shape, seed=None) -> np.ndarray:
+        """Draws of this law with the given shape."""
+        rng = as_rng(seed)
+        if self.name == "uniform":
+            return rng.uniform(-self.scale, self.scale, shape)
+        if self.name == "normal":
+            return rng.normal(0.0, self.scale, shape)
+        return np.zeros(shape)
+
+
+def _entry(law, name: str) -> EntryLaw:
+    if not isinstance(law, EntryLaw):
+        raise TypeError(
+            f"{name} must be an EntryLaw (EntryLaw.uniform(...), .normal(...), .zero()); got {law!r}"
+        )
+    return law
+
+
+def norm_moments_given_k(K, d, weight: EntryLaw, bias_sq_norm=0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of :math:`\\lVert z \\rVert^2` given :math:`K` active inputs, over the init.
+
+    For a fixed bias :math:`b` (:math:`B = \\lVert b \\rVert^2`) and :math:`W` with i.i.d. symmetric
+    entries, each coordinate is :math:`Y_c = \\sum_{j \\in S} W_{cj} + b_c`, independent over :math:`c`,
+    and :math:`\\operatorname{Var}(T + \\beta)^2 = \\operatorname{Var} T^2 + 4\\beta^2 \\operatorname{Var} T`
+    for a symmetric sum :math:`T` with :math:`\\operatorname{Var} T^2 = K\\mu_4 + (2K^2 - 3K)s^4`, so
+
+    .. math::
+        E[\\lVert z \\rVert^2 \\mid K] = d K s^2 + B, \\qquad
+        \\operatorname{Var}[\\lVert z \\rVert^2 \\mid K]
+            = d \\big(K \\mu_4 + (2K^2 - 3K) s^4\\big) + 4 K s^2 B.
+
+    This is the law over a random initialisation and a random active set of size :math:`K`; for one
+    fixed :math:`W` the conditional mean and variance over the active set differ from it by the
+    fluctuations of the column norms and inner products (relative order :math:`(dD)^{-1/2}` and
+    :math:`D^{-1/2}`).
+
+    Parameters
+    ----------
+    K : int or array_like of int
+        Active inputs (>= 0).
+    d : int
+        Embedding dimension.
+    weight : EntryLaw
+        Law of the weight entries.
+    bias_sq_norm : float >= 0
+        :math:`B = \\lVert b \\rVert^2`.
+
+    Returns
+    -------
+    mean, var : ndarray
+        Shape of ``K``.
+    """
+    K = np.asarray(K)
+    if not np.issubdtype(K.dtype, np.integer) or np.any(K < 0):
+        raise ValueError(f"K must be non-negative integers; got {K!r}")
+    K = K.astype(np.float64)
+    d = as_int(d, "d", low=1)
+    weight = _entry(weight, "weight")
+    B = as_real(bias_sq_norm, "bias_sq_norm", low=0.0)
+    s2, m4 = weight.var, weight.m4
+    mean = d * K * s2 + B
+    var = d * (K * m4 + (2.0 * K * K - 3.0 * K) * s2 * s2) + 4.0 * K * s2 * B
+    return mean, np.maximum(var, 0.0)
+
+
+@dataclass(frozen=True)
+class NormCV(ResultMixin):
+    """The law of :math:`\\lVert z \\rVert` of a randomly initialised linear encoder on Binary inputs.
+
+    Attributes
+    ----------
+    p : float
+        Sparsity.
+    D, d : int
+        Input and embedding dimensions.
+    lam : float
+        :math:`pD`.
+    weight, bias : EntryLaw
+        Initialisation laws (``bias.name == "zero"``: no bias).
+    bias_sq_norm : float
+        :math:`B` used (the expectation :math:`d\\, E b_c^2` unless given).
+    mean_sq_norm : float
+        :math:`E \\lVert z \\rVert^2` (exact).
+    mean_norm : float
+        :math:`E \\lVert z \\rVert` (second-order expansion of the square root given K; error
+        :math:`O(d^{-2})` relative).
+    cv : float
+        :math:`\\sqrt{E\\lVert z\\rVert^2 / (E\\lVert z\\rVert)^2 - 1}`.
+    p_zero : float
+        :math:`P(K = 0) = (1-p)^D`, the mass of the input :math:`x = 0` (mapped to :math:`b`).
+    """
+
+    p: float
+    D: int
+    d: int
+    lam: float
+    weight: EntryLaw
+    bias: EntryLaw
+    bias_sq_norm: float
+    mean_sq_norm: float
+    mean_norm: float
+    cv: float
+    p_zero: float
+
+
+def _cv_core(p: float, D: int, d: int, weight: EntryLaw, B: float) -> tuple[float, float, float]:
+    K = np.arange(D + 1)
+    pk = stats.binom.pmf(K, D, p)
+    keep = pk > 1e-300
+    K, pk = K[keep], pk[keep]
+    m, v = norm_moments_given_k(K, d, weight, B)
+    root = np.sqrt(m)
+    safe = np.where(m > 0, m, 1.0)
+    mean_norm_k = np.where(m > 0, root * (1.0 - v / (8.0 * safe * safe)), 0.0)
+    e2 = float(pk @ m)
+    e1 = float(pk @ mean_norm_k)
+    return e2, e1, math.sqrt(max(e2 / (e1 * e1) - 1.0, 0.0))
+
+
+def _cv_args(p, D, d, weight, bias, bias_sq_norm):
+    p = as_real(p, "p", low=0.0, high=1.0, low_open=True, high_open=True)
+    D = as_int(D, "D", low=1)
+    d = as_int(d, "d", low=1)
+    weight = EntryLaw.torch_default(D) if weight is None else _entry(weight, "weight")
+    bias = EntryLaw.torch_default(D) if bias is None else _entry(bias, "bias")
+    B = d * bias.var if bias_sq_norm is None else as_real(bias_sq_norm, "bias_sq_norm", low=0.0)
+    return p, D, d, weight, bias, B
+
+
+def binary_norm_cv(p, D=1024, d=256, *, weight=None, bias=None, bias_sq_norm=None) -> NormCV:
+    """CV of :math:`\\lVert z \\rVert`, :math:`z = Wx + b` at initialisation, Bernoulli(p) inputs.
+
+    With :math:`m_K, v_K` from :func:`norm_moments_given_k` and :math:`K \\sim \\mathrm{Bin}(D, p)`,
+
+    .. math::
+        E\\lVert z \\rVert^2 = \\sum_K P(K)\\, m_K, \\qquad
+        E\\lVert z \\rVert \\approx \\sum_K P(K) \\sqrt{m_K}\\Big(1 - \\frac{v_K}{8 m_K^2}\\Big), \\qquad
+        \\mathrm{CV} = \\sqrt{\\frac{E\\lVert z\\rVert^2}{(E\\lVert z\\rVert)^2} - 1}.
+
+    For large :math:`d` the CV is set by :math:`K`: :math:`\\lVert z \\rVert^2 \\approx d s^2 (K + \\beta^2)`
+    with :math:`\\beta^2 = B/(d s^2)`; without bias :math:`\\mathrm{CV} \\approx \\mathrm{CV}(\\sqrt K)`,
+    about :math:`1/(2\\sqrt\\lambda)` for large :math:`\\lambda`; with PyTorch's default bias
+    (:math:`\\beta^2 = 1`) the all-zero input maps to :math:`b` and the CV vanishes as :math:`p \\to 0`.
+    Sec. 5 of the paper defines the CV; App. E.1 and Table 1 give its epoch-0 value for Binary (0.36).
+
+    Parameters
+    ----------
+    p : float in (0, 1)
+    D, d : int
+        Input and embedding dimensions (App. E.1: 1024 and 256).
+    weight : EntryLaw, optional
+        Default :meth:`EntryLaw.torch_default` (``nn.Linear``).
+    bias : EntryLaw, optional
+        Default :meth:`EntryLaw.torch_default`; :meth:`EntryLaw.zero` for no bias.
+    bias_sq_norm : float, optional
+        :math:`\\lVert b \\rVert^2` of a given encoder; default its expectation :math:`d\\, E b_c^2`.
+
+    Returns
+    -------
+    NormCV
+    """
+    p, D, d, weight, bias, B = _cv_args(p, D, d, weight, bias, bias_sq_norm)
+    e2, e1, cv = _cv_core(p, D, d, weight, B)
+    return NormCV(
+        p=p, D=D, d=d, lam=p * D, weight=weight, bias=bias, bias_sq_norm=B,
+        mean_sq_norm=e2, mean_norm=e1, cv=cv, p_zero=float((1.0 - p) ** D),
+    )  # fmt: skip
+
+
+def cv_floor(p, D) -> float:
+    """Lower bound on the CV of :math:`\\lVert z \\rVert` for *every* bias-free linear encoder of Binary
+    inputs.
+
+    The input :math:`x = 0` has probability :math:`\\pi_0 = (1-p)^D` and maps to :math:`z = 0`. For
+    :math:`Y = \\lVert z \\rVert \\ge 0` with :math:`P(Y = 0) \\ge \\pi_0`, Cauchy-Schwarz on
+    :math:`\\{Y > 0\\}` gives :math:`(E Y)^2 \\le P(Y > 0)\\, E Y^2`, so
+
+    .. math::
+        \\mathrm{CV}^2 = \\frac{E Y^2}{(E Y)^2} - 1 \\ge \\frac{\\pi_0}{1 - \\pi_0}, \\qquad
+        \\pi_0 = (1 - p)^D \\approx e^{-\\lambda},
+
+    whatever :math:`W` (trained or not). A bias removes the bound (:math:`x = 0` maps to :math:`b`).
+
+    Parameters
+    ----------
+    p : float in (0, 1)
+    D : int >= 1
+
+    Returns
+    -------
+    float
+    """
+    p = as_real(p, "p", low=0.0, high=1.0, low_open=True, high_open=True)
+    D = as_int(D, "D", low=1)
+    pi0 = math.exp(D * math.log1p(-p))
+    return math.sqrt(pi0 / (1.0 - pi0))
+
+
+@dataclass(frozen=True)
+class SparsityCalibration(ResultMixin):
+    """The sparsities at which an initialised linear encoder has a given CV (:func:`calibrate_sparsity`).
+
+    Attributes
+    ----------
+    target : float
+        The CV matched.
+    D, d : int
+    weight, bias : EntryLaw
+    roots : tuple of float
+        Every :math:`p` in the searched range with :math:`\\mathrm{CV}(p) = ` ``target``, increasing
+        (empty when the target is out of reach).
+    lams : tuple of float
+        :math:`\\lambda = pD` at each root.
+    unique : bool
+        Exactly one root.
+    dlogp_dcv : tuple of float
+        :math:`d \\log p / d\\,\\mathrm{CV}` at each root (sensitivity).
+    intervals : tuple of tuple of (float or None)
+        For each root, the :math:`p` (nearest to it) at which the CV is ``target - tolerance`` and
+        ``target + tolerance`` (e.g. the rounding of the paper's two-digit CV); ``None`` where that CV
+        is out of reach.
+    tolerance : float
+    cv_max : float
+        Largest CV over the searched range, and ``p_at_max`` where it is reached.
+    p_at_max : float
+    p_range : tuple of float
+        The searched range of :math:`p`.
+    """
+
+    target: float
+    D: int
+    d: int
+    weight: EntryLaw
+    bias: EntryLaw
+    roots: tuple[float, ...]
+    lams: tuple[float, ...]
+    unique: bool
+    dlogp_dcv: tuple[float, ...]
+    intervals: tuple[tuple[float | None, float | None], ...]
+    tolerance: float
+    cv_max: float
+    p_at_max: float
+    p_range: tuple[float, float]
+
+
+def _roots(f, grid: np.ndarray) -> list[float]:
+    vals = np.array([f(x) for x in grid])
+    out = []
+    for i in range(grid.size - 1):
+        if vals[i] == 0.0:
+            out.append(float(grid[i]))
+        elif vals[i] * vals[i + 1] < 0:
+            out.append(float(optimize.brentq(f, grid[i], grid[i + 1], xtol=1e-13, rtol=1e-12)))
+    return out
+
+
+def calibrate_sparsity(
+    cv, D=1024, d=256, *, weight=None, bias=None, tolerance=0.005, p_range=(1e-6, 0.5), n_grid: int = 400
+) -> SparsityCalibration:
+    """The sparsities :math:`p` at which :func:`binary_norm_cv` equals ``cv``, with their sensitivity.
+
+    Every root on a log-spaced grid of ``n_grid`` points over ``p_range`` is bracketed and refined
+    (Brent); :math:`d\\log p/d\\mathrm{CV}` by a central difference. Without bias the CV decreases from
+    :math:`\\infty` (:math:`p \\to 0`) and a target has one root; with a bias it rises from 0, peaks and
+    falls, so a target has two roots below the peak and none above it.
+
+    Parameters
+    ----------
+    cv : float > 0
+        Target CV (the paper's epoch-0 Binary value is 0.36, Table 1).
+    D, d : int
+    weight, bias : EntryLaw, optional
+        As in :func:`binary_norm_cv`.
+    tolerance : float >= 0
+        Half-width of the CV interval mapped to ``intervals``.
+    p_range : (float, float)
+        Searched sparsities, ``0 < low < high < 1``.
+    n_grid : int >= 10
+
+    Returns
+    -------
+    SparsityCalibration
+    """
+    target = as_real(cv, "cv", low=0.0, low_open=True)
+    tolerance = as_real(tolerance, "tolerance", low=0.0, high=target, high_open=True)
+    n_grid = as_int(n_grid, "n_grid", low=10)
+    try:
+        lo, hi = (float(v) for v in p_range)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"p_range must be two numbers (low, high); got {p_range!r}") from exc
+    if not 0.0 < lo < hi < 1.0:
+        raise ValueError(f"p_range must satisfy 0 < low < high < 1; got {p_range!r}")
+    _, D, d, weight, bias, B = _cv_args(0.5, D, d, weight, bias, None)
+    grid = np.geomspace(lo, hi, n_grid)
+
+    def cv_of(p: float) -> float:
+        return _cv_core(p, D, d, weight, B)[2]
+
+    values = np.array([cv_of(x) for x in grid])
+    roots = _roots(lambda x: cv_of(x) - target, grid)
+    ends_for = {
+        t: _roots(lambda x, t=t: cv_of(x) - t, grid) for t in (target - tolerance, target + tolerance)
+    }
+    sens, intervals = [], []
+    for r in roots:
+        eps = 1e-4
+        der = (cv_of(r * math.exp(eps)) - cv_of(r * math.exp(-eps))) / (2.0 * eps)
+        sens.append(1.0 / der)
+        pair = []
+        for near in ends_for.values():
+            pair.append(min(near, key=lambda x, r=r: abs(math.log(x / r))) if near else None)
+        intervals.append(tuple(pair))
+    i = int(values.argmax())
+    return SparsityCalibration(
+        target=target, D=D, d=d, weight=weight, bias=bias, roots=tuple(roots),
+        lams=tuple(r * D for r in roots), unique=len(roots) == 1, dlogp_dcv=tuple(sens),
+        intervals=tuple(intervals), tolerance=tolerance, cv_max=float(values[i]), p_at_max=float(grid[i]),
+        p_range=(lo, hi),
+    )  # fmt: skip
