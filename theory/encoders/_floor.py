@@ -100,8 +100,8 @@ def skewness_floor(p, D, *, nonnegative: bool = False) -> float:
     magnitudes with :math:`D/2` of each sign attain both this and :func:`kurtosis_floor`). For
     :math:`w \\ge 0` the power-mean inequality
     :math:`(\\frac1D\\sum w^3)^{1/3} \\ge (\\frac1D\\sum w^2)^{1/2}` gives :math:`R_3 \\ge D^{-1/2}`,
-    with equality at equal weights. For :math:`D = 1` the only row is a multiple of the input: :math:`|\\gamma_1| = |1-2p|/\\sqrt{pq}`. At :math:`p = 1/2` every row has
-    :math:`\\gamma_1 = 0`.
+    with equality at equal weights. For :math:`D = 1` the only row is a multiple of the input:
+    :math:`|\\gamma_1| = |1-2p|/\\sqrt{pq}`. At :math:`p = 1/2` every row has :math:`\\gamma_1 = 0`.
 
     Parameters
     ----------
