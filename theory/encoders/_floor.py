@@ -222,7 +222,7 @@ class CumulantFloor(ResultMixin):
         :func:`kurtosis_floor`, the infimum of :math:`|\\gamma_2|`.
     kurtosis_sign : int
         Sign of :math:`\\gamma_2` shared by every row: +1 (:math:`p < p^*` or :math:`p > 1 - p^*`), -1
-        in between, 0 at :math:`p^*`.
+        in between, 0 at :math:`p^*` (:math:`|1 - 6pq|` within 16 rounding units of 0).
     skewness : float
         Infimum of :math:`|\\gamma_1|` over all rows (0 for :math:`D \\ge 2`).
     skewness_nonnegative : float
@@ -272,7 +272,7 @@ def cumulant_floor(p, D) -> CumulantFloor:
         D=D,
         lam=p * D,
         kurtosis=kurtosis_floor(p, D),
-        kurtosis_sign=int(np.sign(c4)),
+        kurtosis_sign=0 if abs(c4) <= 16 * np.finfo(float).eps else int(np.sign(c4)),
         skewness=skewness_floor(p, D),
         skewness_nonnegative=skewness_floor(p, D, nonnegative=True),
         joint_kurtosis=joint,
