@@ -144,6 +144,7 @@ def test_joint_row_ratio_even_D_and_the_joint_floor():
     g = cumulant_floor(0.1, 5)
     assert g.joint_kurtosis == pytest.approx(abs(1 - 6 * 0.09) / 0.09 * joint_row_ratio(5), rel=1e-14)
     assert g.joint_kurtosis > g.kurtosis
+    assert g.skewness_nonnegative == skewness_floor(0.1, 5, nonnegative=True) > 0 == g.skewness
     assert cumulant_floor(0.3, 1).joint_kurtosis is None
     assert cumulant_floor(0.5, 1).joint_kurtosis == pytest.approx(2.0)
     assert cumulant_floor(0.01, 1024).to_dict()["joint_kurtosis"] == pytest.approx(f.kurtosis)

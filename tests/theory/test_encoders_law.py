@@ -46,6 +46,13 @@ def test_enumerated_law_merges_equal_sums():
     law = binary_coordinate_law([1.0, 1.0, 1.0], 0.3)
     np.testing.assert_array_equal(law.values, [0, 1, 2, 3])
     np.testing.assert_allclose(law.probs, stats.binom.pmf(np.arange(4), 3, 0.3), rtol=1e-14)
+    # at the atoms themselves the CDF includes the atom
+    np.testing.assert_allclose(
+        law.cdf([0.0, 1.0, 2.0, 3.0]), stats.binom.cdf(np.arange(4), 3, 0.3), rtol=1e-14
+    )
+    c = law.cumulants()
+    assert (c.mean, c.variance) == pytest.approx((0.9, 0.63), rel=1e-13)
+    assert c.excess_kurtosis == pytest.approx((1 - 6 * 0.21) / (0.21 * 3), rel=1e-10)
 
 
 def test_floor_row_lattice_law_is_a_difference_of_binomials():
@@ -60,6 +67,14 @@ def test_floor_row_lattice_law_is_a_difference_of_binomials():
     pmf[np.searchsorted(values, law.values)] = law.pmf
     np.testing.assert_allclose(pmf, diff, atol=1e-15)
     np.testing.assert_allclose(law.row, floor_row(D))
+    # its CDF, between and at the lattice points, and the (exact-row) bounds around it
+    ts = np.array([-3.5, -1.0, 0.0, 0.5, 2.0, 7.25])
+    exact = np.array([diff[: int(np.floor(t)) + 33].sum() for t in ts])
+    np.testing.assert_allclose(law.cdf(ts), exact, atol=1e-14)
+    lo, hi = law.cdf_bounds(ts)
+    assert (
+        np.all(lo <= exact + 1e-14) and np.all(exact <= hi + 1e-14) and np.all(hi - lo <= law.deficit + 1e-15)
+    )
 
 
 def test_lattice_cdf_bounds_bracket_the_exact_cdf_of_an_off_lattice_row():

@@ -35,6 +35,28 @@ def test_conditional_moments_of_the_squared_norm_against_monte_carlo(weight, K):
     assert abs(c.var() - var) < 5 * se_var + 1e-12
 
 
+@pytest.mark.parametrize("K", [1, 3, 8])
+def test_fixed_encoder_variance_against_exact_subset_enumeration(K):
+    # for each drawn W: the exact variance of ||sum_{j in S} w_j + b||^2 over all K-subsets S; averaged over W
+    D, d, n_w = 8, 3, 6000
+    weight = EntryLaw.uniform(1.0)
+    rng = np.random.default_rng(K)
+    b = np.array([0.4, -0.2, 0.9])
+    subsets = np.array(list(itertools.combinations(range(D), K)))
+    W = weight.sample((n_w, d, D), rng)
+    f = ((W[:, :, subsets].sum(axis=3) + b[None, :, None]) ** 2).sum(axis=1)  # (n_w, n_subsets)
+    var_s = f.var(axis=1)
+    mean, var = norm_moments_given_k(K, d, weight, float(b @ b), D=D)
+    assert abs(f.mean() - mean) < 5 * f.mean(axis=1).std() / math.sqrt(n_w)
+    assert abs(var_s.mean() - var) < 5 * var_s.std() / math.sqrt(n_w) + 1e-12
+    if K == D:
+        assert var == 0.0
+    # one input at a time: (1 - 1/D) times the variance of one column's ||w + b||^2
+    if K == 1:
+        one = norm_moments_given_k(1, d, weight, float(b @ b))[1]
+        assert var == pytest.approx((1 - 1 / D) * one, rel=1e-12)
+
+
 def test_entry_laws():
     rng = np.random.default_rng(0)
     for law, var, m4 in ((EntryLaw.uniform(2.0), 4 / 3, 16 / 5), (EntryLaw.normal(0.5), 0.25, 3 / 16)):
@@ -52,7 +74,9 @@ def test_mean_norm_expansion_against_the_noncentral_chi_mean():
     # has mean sqrt(2) Gamma((d+1)/2)/Gamma(d/2) 1F1(-1/2; d/2; -lambda/2)
     D, d, p, s = 64, 256, 0.05, 0.1
     B = 0.7
-    r = binary_norm_cv(p, D, d, weight=EntryLaw.normal(s), bias=EntryLaw.uniform(0.1), bias_sq_norm=B)
+    r = binary_norm_cv(
+        p, D, d, weight=EntryLaw.normal(s), bias=EntryLaw.uniform(0.1), bias_sq_norm=B, fixed_encoder=False
+    )
     K = np.arange(1, D + 1)
     lam_nc = B / (K * s * s)
     chi_mean = math.sqrt(2) * math.exp(special.gammaln((d + 1) / 2) - special.gammaln(d / 2))
@@ -74,17 +98,20 @@ def _mc_cv(p, D, d, weight, bias, n, seed):
 
 @pytest.mark.parametrize(
     ("p", "bias"),
-    [(0.02, EntryLaw.uniform(1 / 16)), (0.02, EntryLaw.zero()), (0.005, EntryLaw.uniform(1 / 16))],
-)
+    [(0.02, EntryLaw.uniform(1 / 16)), (0.02, EntryLaw.zero()), (0.005, EntryLaw.uniform(1 / 16)),
+     (0.5, EntryLaw.uniform(1 / 16))],
+)  # fmt: skip
 def test_cv_formula_against_one_fixed_encoder(p, bias):
-    D, d, n = 256, 128, 20_000
+    D, d, n = 256, 128, 10_000
     weight = EntryLaw.torch_default(D)
     for seed in (0,):
         cv_mc, B = _mc_cv(p, D, d, weight, bias, n, seed)
         cv = binary_norm_cv(p, D, d, weight=weight, bias=bias, bias_sq_norm=B).cv
         # the sample CV's standard error is about CV sqrt((1 + 2 CV^2) / (2n)) for a near-normal norm
         se = cv * math.sqrt((1 + 2 * cv * cv) / (2 * n))
-        assert abs(cv_mc - cv) < 5 * se + 0.02 * cv, (cv_mc, cv)  # + the quenched O(D^-1/2) spread
+        assert abs(cv_mc - cv) < 5 * se + 0.02 * cv, (cv_mc, cv)  # + the spread between encoders
+    if p == 0.5:  # over encoders and inputs together the CV is larger, by the spread between encoders
+        assert binary_norm_cv(p, D, d, bias=bias, bias_sq_norm=B, fixed_encoder=False).cv > 1.1 * cv
 
 
 def test_cv_floor_against_exact_enumeration():
@@ -113,6 +140,7 @@ def test_calibration_without_bias_is_unique_and_matches_simulation():
     lo, hi = cal.intervals[0]
     assert lo > p > hi  # the CV decreases in p
     assert binary_norm_cv(lo, D, d, bias=EntryLaw.zero()).cv == pytest.approx(0.395, abs=1e-9)
+    assert binary_norm_cv(hi, D, d, bias=EntryLaw.zero()).cv == pytest.approx(0.405, abs=1e-9)
     assert cal.dlogp_dcv[0] < 0
     assert cal.dlogp_dcv[0] == pytest.approx((math.log(hi) - math.log(lo)) / 0.01, rel=0.05)
     sim = simulate_linear_encoder(p, D=D, d=d, n_samples=4000, bias=EntryLaw.zero(), n_init=6, seed=1)
@@ -129,6 +157,25 @@ def test_calibration_with_the_default_bias_has_a_peak():
     assert low.dlogp_dcv[0] > 0 > low.dlogp_dcv[1]
     for r in low.roots:
         assert binary_norm_cv(r).cv == pytest.approx(0.2, abs=1e-9)
+
+
+def test_a_target_on_a_grid_point_is_found_once():
+    grid = np.geomspace(1e-4, 0.5, 40)
+    target = binary_norm_cv(grid[10], 256, 64, bias=EntryLaw.zero()).cv
+    cal = calibrate_sparsity(target, 256, 64, bias=EntryLaw.zero(), p_range=(1e-4, 0.5), n_grid=40)
+    assert cal.roots == (grid[10],)
+    assert cal.p_range == (1e-4, 0.5)
+
+
+def test_simulated_encoder_near_gaussian_at_dense_inputs():
+    # p = 1/2, D = 1024: every coordinate is nearly Gaussian, so the diagnostics sit at the null
+    sim = simulate_linear_encoder(0.5, D=1024, d=64, n_samples=500, n_init=4, seed=3)
+    m = 4 * 64
+    assert abs(sim.dp_pass.mean() - 0.95) < 5 * math.sqrt(0.05 * 0.95 / m)
+    assert abs(sim.ad_pass.mean() - 0.95) < 5 * math.sqrt(0.05 * 0.95 / m)
+    assert 0.3 < sim.ad_mean.mean() < 0.5 and 0.4 < sim.dp_mean.mean() < 0.6
+    assert sim.cv.mean() == pytest.approx(binary_norm_cv(0.5, 1024, 64).cv, rel=0.05)
+    assert sim.cv.shape == (4,) and sim.weight == EntryLaw.torch_default(1024)
 
 
 def test_the_project_binary_setting():
@@ -149,6 +196,8 @@ def test_the_project_binary_setting():
         (lambda: norm_moments_given_k(-1, 4, EntryLaw.zero()), ValueError, "K must be non-negative"),
         (lambda: norm_moments_given_k(1.5, 4, EntryLaw.zero()), ValueError, "K must be non-negative"),
         (lambda: norm_moments_given_k(1, 4, "uniform"), TypeError, "weight must be an EntryLaw"),
+        (lambda: norm_moments_given_k(5, 4, EntryLaw.zero(), D=4), ValueError, "K must be at most D"),
+        (lambda: binary_norm_cv(0.1, fixed_encoder=0), TypeError, "fixed_encoder"),
         (lambda: binary_norm_cv(0.1, bias="none"), TypeError, "bias must be an EntryLaw"),
         (lambda: binary_norm_cv(0.1, bias_sq_norm=-1.0), ValueError, "bias_sq_norm must be >= 0"),
         (lambda: binary_norm_cv(1.0), ValueError, "p must be < 1"),

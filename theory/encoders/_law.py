@@ -260,16 +260,15 @@ def binary_lattice_law(w, p, bias=0.0, *, step=None, tail=1e-12, max_points: int
     q = 1.0 - p
     tmp = np.empty(M)  # in place: fresh arrays of this size per input cost ten times more (page faults)
     for nj in n:
-        if 0 <= nj < M:
+        # |n_j| < M always: the window holds every single input (k_max >= 1)
+        if nj >= 0:
             np.multiply(pmf[: M - nj], p, out=tmp[: M - nj])
             pmf *= q
             pmf[nj:] += tmp[: M - nj]
-        elif -M < nj < 0:
+        else:
             np.multiply(pmf[-nj:], p, out=tmp[: M + nj])
             pmf *= q
             pmf[:nj] += tmp[: M + nj]
-        else:  # the input moves every sum out of the window
-            pmf *= q
     shift = float(k_max * np.abs(w - h * n).max())
     return LatticeLaw(
         origin=b + h * L,

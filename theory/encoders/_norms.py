@@ -95,34 +95,49 @@ def _entry(law, name: str) -> EntryLaw:
     return law
 
 
-def norm_moments_given_k(K, d, weight: EntryLaw, bias_sq_norm=0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and variance of :math:`\\lVert z \\rVert^2` given :math:`K` active inputs, over the init.
+def norm_moments_given_k(
+    K, d, weight: EntryLaw, bias_sq_norm=0.0, *, D=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of :math:`\\lVert z \\rVert^2` given :math:`K` active inputs.
 
     For a fixed bias :math:`b` (:math:`B = \\lVert b \\rVert^2`) and :math:`W` with i.i.d. symmetric
     entries, each coordinate is :math:`Y_c = \\sum_{j \\in S} W_{cj} + b_c`, independent over :math:`c`,
     and :math:`\\operatorname{Var}(T + \\beta)^2 = \\operatorname{Var} T^2 + 4\\beta^2 \\operatorname{Var} T`
-    for a symmetric sum :math:`T` with :math:`\\operatorname{Var} T^2 = K\\mu_4 + (2K^2 - 3K)s^4`, so
+    for a symmetric sum :math:`T` with :math:`\\operatorname{Var} T^2 = K\\mu_4 + (2K^2 - 3K)s^4`. Over a
+    random initialisation *and* a random active set (``D=None``):
 
     .. math::
-        E[\\lVert z \\rVert^2 \\mid K] = d K s^2 + B, \\qquad
-        \\operatorname{Var}[\\lVert z \\rVert^2 \\mid K]
-            = d \\big(K \\mu_4 + (2K^2 - 3K) s^4\\big) + 4 K s^2 B.
+        m_K = E[\\lVert z \\rVert^2 \\mid K] = d K s^2 + B, \\qquad
+        v_K^{\\mathrm{init}} = d \\big(K \\mu_4 + (2K^2 - 3K) s^4\\big) + 4 K s^2 B.
 
-    This is the law over a random initialisation and a random active set of size :math:`K`; for one
-    fixed :math:`W` the conditional mean and variance over the active set differ from it by the
-    fluctuations of the column norms and inner products (relative order :math:`(dD)^{-1/2}` and
-    :math:`D^{-1/2}`).
+    For *one* encoder (the CV of Sec. 5 is over inputs, for a fixed :math:`W`) the variance is over the
+    active set :math:`S`, a uniform :math:`K`-subset of the :math:`D` inputs; its expectation over
+    initialisations (``D`` given) removes the variance of the conditional mean
+    :math:`E_S \\lVert z \\rVert^2 = \\frac{K}{D} A + \\frac{K(K-1)}{D(D-1)} C + \\frac{2K}{D} L + B`, with
+    :math:`A = \\sum_j \\lVert w_j \\rVert^2`, :math:`C = \\sum_{i \\ne j} w_i \\cdot w_j`,
+    :math:`L = \\sum_j b \\cdot w_j` uncorrelated (odd moments vanish):
+
+    .. math::
+        E_W \\operatorname{Var}_S = v_K^{\\mathrm{init}} - \\frac{K^2}{D} d(\\mu_4 - s^4)
+            - \\frac{2 K^2 (K-1)^2}{D(D-1)} d s^4 - \\frac{4 K^2}{D} s^2 B,
+
+    which is 0 at :math:`K = D` and :math:`(1 - 1/D)` times the one-column variance at :math:`K = 1`. The
+    correction is of relative order :math:`K/D`; for one fixed :math:`W` the conditional mean itself
+    moves by relative order :math:`\\sqrt{2/d}\\, K/D` (the inner products :math:`C`).
 
     Parameters
     ----------
     K : int or array_like of int
-        Active inputs (>= 0).
+        Active inputs, ``0 <= K`` (``<= D`` when ``D`` is given).
     d : int
         Embedding dimension.
     weight : EntryLaw
         Law of the weight entries.
     bias_sq_norm : float >= 0
         :math:`B = \\lVert b \\rVert^2`.
+    D : int, optional
+        Number of inputs: the variance for one fixed encoder, averaged over initialisations. ``None``: the
+        variance over initialisations and inputs together.
 
     Returns
     -------
@@ -139,6 +154,12 @@ def norm_moments_given_k(K, d, weight: EntryLaw, bias_sq_norm=0.0) -> tuple[np.n
     s2, m4 = weight.var, weight.m4
     mean = d * K * s2 + B
     var = d * (K * m4 + (2.0 * K * K - 3.0 * K) * s2 * s2) + 4.0 * K * s2 * B
+    if D is not None:
+        D = as_int(D, "D", low=2)
+        if np.any(K > D):
+            raise ValueError(f"K must be at most D = {D}; got {K.max():g}")
+        var = var - K * K / D * (d * (m4 - s2 * s2) + 4.0 * s2 * B)
+        var = var - 2.0 * K * K * (K - 1.0) ** 2 / (D * (D - 1.0)) * d * s2 * s2
     return mean, np.maximum(var, 0.0)
 
 
@@ -182,13 +203,15 @@ class NormCV(ResultMixin):
     p_zero: float
 
 
-def _cv_core(p: float, D: int, d: int, weight: EntryLaw, B: float) -> tuple[float, float, float]:
+def _cv_core(
+    p: float, D: int, d: int, weight: EntryLaw, B: float, fixed: bool = True
+) -> tuple[float, float, float]:
     K = np.arange(D + 1)
     logc = special.gammaln(D + 1.0) - special.gammaln(K + 1.0) - special.gammaln(D - K + 1.0)
     pk = np.exp(logc + K * math.log(p) + (D - K) * math.log1p(-p))  # Bin(D, p), 20x faster than scipy.stats
     keep = pk > 1e-300
     K, pk = K[keep], pk[keep]
-    m, v = norm_moments_given_k(K, d, weight, B)
+    m, v = norm_moments_given_k(K, d, weight, B, D=D if fixed and D > 1 else None)
     root = np.sqrt(m)
     safe = np.where(m > 0, m, 1.0)
     mean_norm_k = np.where(m > 0, root * (1.0 - v / (8.0 * safe * safe)), 0.0)
@@ -207,10 +230,14 @@ def _cv_args(p, D, d, weight, bias, bias_sq_norm):
     return p, D, d, weight, bias, B
 
 
-def binary_norm_cv(p, D=1024, d=256, *, weight=None, bias=None, bias_sq_norm=None) -> NormCV:
+def binary_norm_cv(
+    p, D=1024, d=256, *, weight=None, bias=None, bias_sq_norm=None, fixed_encoder: bool = True
+) -> NormCV:
     """CV of :math:`\\lVert z \\rVert`, :math:`z = Wx + b` at initialisation, Bernoulli(p) inputs.
 
-    With :math:`m_K, v_K` from :func:`norm_moments_given_k` and :math:`K \\sim \\mathrm{Bin}(D, p)`,
+    With :math:`m_K, v_K` from :func:`norm_moments_given_k` (:math:`v_K` the variance over inputs of one
+    encoder whose conditional means are the :math:`m_K`, averaged over initialisations) and
+    :math:`K \\sim \\mathrm{Bin}(D, p)`,
 
     .. math::
         E\\lVert z \\rVert^2 = \\sum_K P(K)\\, m_K, \\qquad
@@ -234,13 +261,19 @@ def binary_norm_cv(p, D=1024, d=256, *, weight=None, bias=None, bias_sq_norm=Non
         Default :meth:`EntryLaw.torch_default`; :meth:`EntryLaw.zero` for no bias.
     bias_sq_norm : float, optional
         :math:`\\lVert b \\rVert^2` of a given encoder; default its expectation :math:`d\\, E b_c^2`.
+    fixed_encoder : bool
+        ``True``: the CV over inputs of one encoder (Sec. 5). ``False``: over initialisations and inputs
+        together (larger by the spread between encoders, relative order :math:`K/D`); then
+        ``mean_norm`` is :math:`E_{W,x}\\lVert z \\rVert`.
 
     Returns
     -------
     NormCV
     """
+    if not isinstance(fixed_encoder, bool):
+        raise TypeError(f"fixed_encoder must be True or False; got {fixed_encoder!r}")
     p, D, d, weight, bias, B = _cv_args(p, D, d, weight, bias, bias_sq_norm)
-    e2, e1, cv = _cv_core(p, D, d, weight, B)
+    e2, e1, cv = _cv_core(p, D, d, weight, B, fixed_encoder)
     return NormCV(
         p=p, D=D, d=d, lam=p * D, weight=weight, bias=bias, bias_sq_norm=B,
         mean_sq_norm=e2, mean_norm=e1, cv=cv, p_zero=float((1.0 - p) ** D),
