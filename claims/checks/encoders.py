@@ -140,11 +140,19 @@ def check_Tab1_Bin_ceiling() -> ClaimResult:
             proj["sparsity"], D, proj["n_eval"], n_columns=CEILING_COLUMNS, seed=SEED, epsilons=EPSILONS
         )
         cv_formula = binary_norm_cv(proj["sparsity"], D, d).cv
+        # the spread of one encoder's CV on n held-out inputs (between encoders and between samples)
+        spread = simulate_linear_encoder(
+            proj["sparsity"], D=D, d=d, n_samples=proj["n_eval"], n_init=4, seed=SEED
+        )
+        cv_sd = float(spread.cv.std(ddof=1))
         parts.append(
             f"project runs (p = {proj['sparsity']:g}, n = {proj['n_eval']}): {_ceiling_text(pc)}; epoch-0 CV "
-            f"{proj['cv_epoch0']:.3f} measured vs {cv_formula:.3f} predicted (default init with bias)"
+            f"{proj['cv_epoch0']:.3f} measured vs {cv_formula:.3f} ± {cv_sd:.3f} predicted (default init "
+            "with bias; ± the spread of one encoder's CV on n inputs, 4 simulated encoders)"
         )
-        data.update(ceiling_project=pc.to_dict(), project=proj, cv_project_formula=cv_formula)
+        data.update(
+            ceiling_project=pc.to_dict(), project=proj, cv_project_formula=cv_formula, cv_project_sd=cv_sd
+        )
     verdict, why = ceiling_verdict(p100["dp_pass"], scan)
     note = (
         f"Mechanism: a linear coordinate of i.i.d. Bernoulli inputs is a weighted count of active inputs "
