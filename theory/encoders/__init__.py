@@ -11,7 +11,8 @@ the Table 1 rows can be held against it:
 - ``_floor``: the infima over weight rows of :math:`|\\gamma_2|` (:func:`kurtosis_floor`) and of
   :math:`|\\gamma_1|`, in terms of :math:`\\lambda = pD`, and the row attaining them;
 - ``_ceiling``: the Anderson-Darling and D'Agostino-Pearson pass rates that row reaches at the evaluation
-  size (Monte Carlo under the exact law): the ceiling of a linear encoder's coordinate-wise pass rates;
+  size (Monte Carlo under the exact law): the ceiling of a linear encoder's coordinate-wise DP pass rate
+  (to leading order in n) and the best AD rate found;
 - ``_norms``: :math:`E\\lVert z\\rVert^2` and :math:`\\operatorname{Var}\\lVert z\\rVert^2` given the
   number of active inputs, the CV at initialisation, the bias-free CV floor, and the sparsity an
   epoch-0 CV fixes;

@@ -8,7 +8,9 @@ D'Agostino-Pearson when its p-value exceeds 0.05. Both are computed here by
   law, sampled exactly as :math:`K_+ - K_-` with binomial :math:`K_\\pm`): the D'Agostino-Pearson test
   depends on a sample only through its skewness and kurtosis, and to leading order in :math:`n` its pass
   probability (:func:`dp_pass_asymptotic`) decreases in :math:`|\\gamma_1|` and :math:`|\\gamma_2|`, so
-  this row's rate is the DP ceiling of every linear encoder;
+  this row's rate is the DP ceiling of every linear encoder (to leading order in :math:`n`; at finite
+  :math:`n` the laws of the sample moments also depend on higher cumulants, which this row also
+  minimises, and the jittered and i.i.d.-entry rows tried in the tests all stay below it);
 - the Anderson-Darling test also sees the lattice (ties), which a linear encoder avoids by spreading its
   weights at a small cost in kurtosis: rows :func:`jittered_floor_row` (magnitudes
   :math:`1 + \\epsilon t_j` on a fine lattice, sampled exactly from
@@ -266,9 +268,10 @@ def pass_rate_ceiling(
 
     Each column holds ``n_samples`` independent draws of one coordinate :math:`z = w \\cdot x`,
     :math:`x \\sim \\mathrm{Bernoulli}(p)^D`; the floor row is drawn as :math:`K_+ - K_-`, each jittered
-    row from its exact lattice law. The DP rate of the floor row is the ceiling (module docstring); no
-    training of a linear encoder can make the expected fraction of its coordinates passing DP exceed
-    it. The paper evaluates Table 1 on held-out samples (the project's Binary runs: ``n_eval = 2000``).
+    row from its exact lattice law. The DP rate of the floor row is the ceiling (module docstring): to
+    leading order in n, no training of a linear encoder can make the expected fraction of its
+    coordinates passing DP exceed it. The paper evaluates Table 1 on held-out samples (the project's
+    Binary runs: ``n_eval = 2000``).
 
     Parameters
     ----------
