@@ -98,6 +98,9 @@ def test_ceiling_samplers_against_direct_simulation_of_the_inputs():
     # the lattice floor row fails AD (ties) while passing DP; the jittered row passes both
     assert c.rows[0].rates.ad_pass < 0.05 < 0.8 < c.rows[0].rates.dp_pass
     assert c.rows[1].rates.ad_pass > 0.8
+    assert c.rows[1].rates.dp_pass < c.dp_ceiling + 5 * math.hypot(
+        c.dp_ceiling_se, c.rows[1].rates.dp_pass_se
+    )
     assert c.dp_ceiling == c.rows[0].rates.dp_pass and c.dp_ceiling_se == c.rows[0].rates.dp_pass_se
     assert c.ad_best == max(r.rates.ad_pass for r in c.rows) and c.ad_best_epsilon == 0.4
     assert c.floor == cumulant_floor(p, D) and c.lam == pytest.approx(3.2)

@@ -10,7 +10,7 @@ D'Agostino-Pearson when its p-value exceeds 0.05. Both are computed here by
   probability (:func:`dp_pass_asymptotic`) decreases in :math:`|\\gamma_1|` and :math:`|\\gamma_2|`, so
   this row's rate is the DP ceiling of every linear encoder (to leading order in :math:`n`; at finite
   :math:`n` the laws of the sample moments also depend on higher cumulants, which this row also
-  minimises, and the jittered and i.i.d.-entry rows tried in the tests all stay below it);
+  minimises, and no row tried, jittered or with i.i.d. entries, exceeded it beyond Monte Carlo error);
 - the Anderson-Darling test also sees the lattice (ties), which a linear encoder avoids by spreading its
   weights at a small cost in kurtosis: rows :func:`jittered_floor_row` (magnitudes
   :math:`1 + \\epsilon t_j` on a fine lattice, sampled exactly from
