@@ -14,11 +14,12 @@ the Table 1 rows can be held against it:
   size (Monte Carlo under the exact law): the ceiling of a linear encoder's coordinate-wise DP pass rate
   (to leading order in n) and the best AD rate found;
 - ``_norms``: :math:`E\\lVert z\\rVert^2` and :math:`\\operatorname{Var}\\lVert z\\rVert^2` given the
-  number of active inputs, the CV at initialisation, the bias-free CV floor, and the sparsity an
-  epoch-0 CV fixes;
+  number of active inputs, the CV at initialisation and the bias-free CV floor; ``_calibration``: the
+  sparsity an epoch-0 CV fixes;
 - ``_encoder``: Monte Carlo of a randomly initialised linear encoder, diagnosed as in Table 1.
 """
 
+from theory.encoders._calibration import SparsityCalibration, calibrate_sparsity
 from theory.encoders._ceiling import (
     PassRateCeiling,
     PassRates,
@@ -52,15 +53,7 @@ from theory.encoders._floor import (
     skewness_floor,
 )
 from theory.encoders._law import DiscreteLaw, LatticeLaw, binary_coordinate_law, binary_lattice_law
-from theory.encoders._norms import (
-    EntryLaw,
-    NormCV,
-    SparsityCalibration,
-    binary_norm_cv,
-    calibrate_sparsity,
-    cv_floor,
-    norm_moments_given_k,
-)
+from theory.encoders._norms import EntryLaw, NormCV, binary_norm_cv, cv_floor, norm_moments_given_k
 
 __all__ = [
     "P_MESOKURTIC",
