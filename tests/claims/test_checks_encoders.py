@@ -14,12 +14,12 @@ from theory.encoders import EntryLaw
 
 def test_verdict_rule():
     v, why = ceiling_verdict(0.98, {2000: (0.37, 0.015), 500: (0.76, 0.013)})
-    assert v is Verdict.REFUTED and "n = 500, 2000" in why
+    assert v is Verdict.IMPROBABLE and "n = 500, 2000" in why
     # one evaluation size within 5 standard errors: no contradiction
     v, why = ceiling_verdict(0.98, {2000: (0.37, 0.015), 20: (0.95, 0.01)})
     assert v is Verdict.INCONCLUSIVE and "n = 20" in why
     assert ceiling_verdict(0.5, {2000: (0.37, 0.0261)})[0] is Verdict.INCONCLUSIVE  # 4.98 SE
-    assert ceiling_verdict(0.5, {2000: (0.37, 0.0259)})[0] is Verdict.REFUTED  # 5.02 SE
+    assert ceiling_verdict(0.5, {2000: (0.37, 0.0259)})[0] is Verdict.IMPROBABLE  # 5.02 SE
     assert Z_CUT == 5.0
     with pytest.raises(ValueError, match="ceilings"):
         ceiling_verdict(0.98, {})
@@ -50,9 +50,9 @@ def test_torch_default_init_is_the_entry_law_assumed():
 @pytest.mark.slow
 def test_the_check_runs_and_reads_as_stated():
     r = check_Tab1_Bin_ceiling()
-    assert r.scope is Scope.MONTE_CARLO and r.verdict in ALLOWED[r.scope]
+    assert r.scope is Scope.STATISTICAL and r.verdict in ALLOWED[r.scope]
     cal = r.data["ceiling_calibrated"]
     assert 0.0028 < cal["p"] < 0.0030 and cal["n_samples"] == 2000
-    assert cal["dp_ceiling"] < 0.6 and r.verdict is Verdict.REFUTED
+    assert cal["dp_ceiling"] < 0.6 and r.verdict is Verdict.IMPROBABLE
     assert r.data["calibration_default_bias"]["roots"] == []
     assert "floor" in r.measured and "paper epoch 100" in r.expected
