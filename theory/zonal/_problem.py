@@ -16,6 +16,7 @@ from theory.uniformity import phi_uniform
 from theory.zonal._kernel import _log_kernel, uniform_nodes
 
 _LAM_MAX = 1e8
+_EXCHANGE_RTOL = 1e-6
 _LBFGS = {"maxiter": 4000, "ftol": 1e-15, "gtol": 1e-11, "maxcor": 30}
 
 
@@ -118,12 +119,13 @@ class RingGrid:
         beta = (p @ (dp * self.t) - (p @ dp) * m) / var
         return dp - beta * self.t
 
-    def minimize(self, fun_p, z0: np.ndarray, r: float | None = None, rounds: int = 8, maxiter=None):
+    def minimize(self, fun_p, z0: np.ndarray, r: float | None = None, rounds: int = 6, maxiter=None):
         """Minimise ``fun_p`` (value and gradient in ``p``) over the masses, ``E t = r`` if ``r`` is given.
 
         L-BFGS on the logits ``z``, then exchange steps: where the reduced gradient is below its
-        ``p``-mean somewhere (mass added there lowers the objective to first order; the logits' gradient
-        cannot see it when the mass is ~0), ``1e-3`` of the mass moves there and L-BFGS runs again.
+        ``p``-mean by more than ``1e-6`` (relative) somewhere, mass added there lowers the objective to
+        first order (the logits' gradient cannot see it when the mass is ~0): ``1e-3`` of the mass moves
+        there and L-BFGS runs again.
         Returns ``(value, p, z)``.
         """
         state: dict = {}
@@ -141,7 +143,7 @@ class RingGrid:
             _, dp = fun_p(p)
             h = self.reduced(dp, p, r)
             k = int(np.argmin(h))
-            if h[k] >= p @ h - 1e-9 * max(1.0, abs(p @ h)):
+            if h[k] >= p @ h - _EXCHANGE_RTOL * max(1.0, abs(p @ h)):
                 break
             p = 0.999 * p
             p[k] += 1e-3

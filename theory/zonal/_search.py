@@ -14,7 +14,7 @@ from scipy import optimize
 
 from theory._io import ResultMixin
 from theory._validation import as_real_array, check_int, check_real
-from theory.special import _check_d
+from theory.special import _check_d, log_iv_normalized
 from theory.zonal._kernel import _log_g, _sin_of
 from theory.zonal._measure import ZonalMeasure
 from theory.zonal._problem import RingGrid, softmax
@@ -38,39 +38,122 @@ def _support(grid: RingGrid, p: np.ndarray) -> ZonalMeasure:
     return ZonalMeasure.rings(grid.d, grid.t[keep], p[keep])
 
 
-def _few_rings_value(d: int, alpha: float, t: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    """Exact ``(Phi, E t)`` of the ring mixture ``(t, p)`` (a few rings)."""
+def _log_g_slope(d: int, b: np.ndarray) -> np.ndarray:
+    """``(log G_d)'(b) / b``, finite at ``b = 0``: ``0F1(nu+2) / 0F1(nu+1) / (2(nu+1))``, ``tanh(b)/b``
+    at d = 2."""
+    if d == 2:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(b > 1e-8, np.tanh(b) / np.where(b > 1e-8, b, 1.0), 1.0 - b * b / 3.0)
+    nu = 0.5 * (d - 3)
+    return np.exp(log_iv_normalized(nu + 1.0, b) - log_iv_normalized(nu, b)) / (2.0 * (nu + 1.0))
+
+
+def few_rings(d: int, alpha: float, t: np.ndarray, p: np.ndarray):
+    """Exact ``Phi`` of the ring mixture ``(t, p)`` with its gradients in ``t`` and in ``p``, and ``E t``."""
     s = _sin_of(t)
-    lk = alpha * np.multiply.outer(t, t) + _log_g(d, alpha * np.multiply.outer(s, s))
-    mx = lk.max(axis=1)
-    log_kp = mx + np.log(np.exp(lk - mx[:, None]) @ p)
-    return float(p @ log_kp), float(p @ t)
+    b = alpha * np.multiply.outer(s, s)
+    lk = alpha * np.multiply.outer(t, t) + _log_g(d, b)
+    # D[k, j] = d/dt_k log K(t_k, t_j) = alpha t_j - alpha^2 s_j^2 t_k (log G)'(b)/b
+    D = alpha * t[None, :] - alpha * alpha * (s * s)[None, :] * t[:, None] * _log_g_slope(d, b)
+    mx = lk.max()
+    K = np.exp(lk - mx)
+    kp = K @ p
+    phi = float(p @ (np.log(kp) + mx))
+    w = p / kp
+    dt = p * ((K * D) @ p / kp + (K * D.T).T @ w)
+    dp = np.log(kp) + mx + K.T @ w
+    return phi, dt, dp, float(p @ t)
 
 
-def polish_rings(d: int, alpha: float, t0: np.ndarray, p0: np.ndarray, phi_sigma: float):
-    """Minimise ``(Phi - Phi(sigma)) / m^2`` over a few rings at free latitudes from ``(t0, p0)``.
-
-    Returns ``(ratio, t, p)`` of the best of the start and the polished mixture (exact values).
-    """
+def polish_rings(
+    d: int, alpha: float, t0: np.ndarray, p0: np.ndarray, phi_sigma: float, q: float | None = None
+):
+    """Minimise the ratio ``(Phi - Phi(sigma)) / m^2`` (``q`` None) or ``J_q = Phi - q m^2`` over a few
+    rings at free latitudes, from ``(t0, p0)`` (L-BFGS-B, exact gradients). Returns ``(value, t, p)``,
+    the better of the start and the polished mixture."""
     k = t0.size
 
-    def unpack(x):
-        return np.clip(x[:k], -1.0, 1.0), softmax(np.concatenate([[0.0], x[k:]]))
-
     def f(x):
-        t, p = unpack(x)
-        phi, m = _few_rings_value(d, alpha, t, p)
-        return (phi - phi_sigma) / max(m * m, 1e-300)
+        t, p = np.clip(x[:k], -1.0, 1.0), softmax(np.concatenate([[0.0], x[k:]]))
+        phi, dt, dp, m = few_rings(d, alpha, t, p)
+        if q is None:
+            m2 = max(m * m, 1e-300)
+            val = (phi - phi_sigma) / m2
+            gt, gp = (dt - 2.0 * val * m * p) / m2, (dp - 2.0 * val * m * t) / m2
+        else:
+            val = phi - q * m * m
+            gt, gp = dt - 2.0 * q * m * p, dp - 2.0 * q * m * t
+        gz = p * (gp - p @ gp)
+        return val, np.concatenate([gt, gz[1:]])
 
+    p0 = p0 / p0.sum()
     lw = np.log(np.maximum(p0, 1e-300))
     x0 = np.concatenate([t0, lw[1:] - lw[0]])
-    best = (f(x0), t0, p0 / p0.sum())
+    best = (f(x0)[0], t0, p0)
     bounds = [(-1.0, 1.0)] * k + [(-60.0, 60.0)] * (k - 1)
-    res = optimize.minimize(f, x0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500, "ftol": 1e-15})
+    res = optimize.minimize(f, x0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 1000})
     if res.fun < best[0]:
-        t, p = unpack(res.x)
-        best = (float(res.fun), t, p)
+        best = (float(res.fun), np.clip(res.x[:k], -1.0, 1.0), softmax(np.concatenate([[0.0], res.x[k:]])))
     return best
+
+
+def stationarity(meas: ZonalMeasure, alpha: float, q: float, n_eval: int = 1201) -> tuple[float, float]:
+    """``(min_t S(t) - int S dmu, argmin)`` with :math:`S(t) = V(t) - 2 q m t` (``V`` the first variation):
+    ``>= 0`` when no ring added anywhere lowers ``Phi - q ||m||^2`` (or the ratio at ``q`` = its value)
+    to first order."""
+    m = float(meas.p @ meas.t)
+    grid = np.cos(np.linspace(0.0, np.pi, n_eval))
+    s_grid = meas.first_variation(alpha, grid) - 2.0 * q * m * grid
+    s_supp = meas.first_variation(alpha, meas.t) - 2.0 * q * m * meas.t
+    i = int(np.argmin(s_grid))
+    return float(min(s_grid[i], s_supp.min()) - meas.p @ s_supp), float(grid[i])
+
+
+def _merge_close(t: np.ndarray, p: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rings sorted by latitude; runs closer than ``tol`` become one ring at their mean latitude."""
+    order = np.argsort(t)
+    t, p = t[order], p[order]
+    lat, mass = [t[0] * p[0]], [p[0]]
+    for ti, pi in zip(t[1:], p[1:], strict=True):
+        if ti - lat[-1] / mass[-1] < tol:
+            lat[-1] += ti * pi
+            mass[-1] += pi
+        else:
+            lat.append(ti * pi)
+            mass.append(pi)
+    mass_arr = np.array(mass)
+    return np.array(lat) / mass_arr, mass_arr
+
+
+def refine_rings(
+    d: int, alpha: float, t: np.ndarray, p: np.ndarray, phi_sigma: float, q: float | None = None
+):
+    """Few rings at free latitudes, made stationary: merge rings closer than ``1e-3`` when it costs
+    nothing, add a ring where the first variation says mass helps (exchange step), polish; repeat.
+
+    Minimises the ratio (``q`` None) or ``J_q``. Returns ``(value, t, p)``.
+    """
+
+    def value(t_, p_):
+        phi, _, _, m = few_rings(d, alpha, t_, p_)
+        return (phi - phi_sigma) / max(m * m, 1e-300) if q is None else phi - q * m * m
+
+    best = polish_rings(d, alpha, t, p, phi_sigma, q)
+    for _ in range(6):
+        tm, pm = _merge_close(best[1], best[2], 1e-3)
+        if tm.size < best[1].size:
+            cand = polish_rings(d, alpha, tm, pm, phi_sigma, q)
+            if cand[0] <= best[0] + 1e-12 * max(1.0, abs(best[0])):
+                best = cand
+        meas = ZonalMeasure.rings(d, best[1], best[2])
+        gap, t_new = stationarity(meas, alpha, best[0] if q is None else q)
+        if gap >= -1e-9 * max(1.0, abs(best[0])):
+            break
+        cand = polish_rings(d, alpha, np.append(meas.t, t_new), np.append(0.999 * meas.p, 1e-3), phi_sigma, q)
+        if cand[0] >= best[0]:
+            break
+        best = cand
+    return best[0] if np.isfinite(value(best[1], best[2])) else np.inf, best[1], best[2]
 
 
 def clusters(grid: RingGrid, p: np.ndarray, max_rings: int) -> tuple[np.ndarray, np.ndarray]:
@@ -287,10 +370,14 @@ def minimize_jq(d: int, alpha: float, q: float, n_panels: int = 64, per_panel: i
         starts += [grid.logw + 3.0 * rng.standard_normal(grid.n) for _ in range(2)]
         best = None
         for z0 in starts:
-            val, _, z = grid.minimize(f, z0)
+            val, p, _ = grid.minimize(f, z0)
             if best is None or val < best[0]:
-                best = (val, z)
-        meas = _support(grid, softmax(best[1]))
+                best = (val, p)
+        meas = _support(grid, best[1])
+        t0, p0 = clusters(grid, best[1], 4)
+        val, t, p = refine_rings(d, alpha, t0, p0, grid.phi_sigma, q=q)
+        if val < best[0]:
+            meas = ZonalMeasure.rings(d, t, p)
     phi = meas.phi(alpha)
     m = meas.mean_norm()
     return JqMinimum(

@@ -23,8 +23,10 @@ from theory.zonal._search import (
     _check_mean_norms,
     best_one_ring,
     clusters,
-    polish_rings,
+    few_rings,
     profile_on_grid,
+    refine_rings,
+    stationarity,
 )
 
 __all__ = ["DEFAULT_MEAN_NORMS", "ZonalThreshold", "describe_rings", "landau_coefficient", "threshold"]
@@ -133,9 +135,13 @@ class ZonalThreshold(ResultMixin):
         Phi of the uniform law.
     mean_norm : float
         Its ``||m||``.
+    exchange_gain : float
+        The largest decrease of the ratio found by moving a mass ``eps`` in ``1e-12, 1e-10, ..., 1e-2`` to
+        the latitude where the first variation is lowest (``0`` when none lowers it): a negative
+        :attr:`stationarity_gap` with a negligible gain is a first-order effect at vanishing mass.
     stationarity_gap : float
         :math:`\\min_t S(t) - \\int S\\,d\\mu`, :math:`S = V - 2 q m t` at ``q = q_c_rings`` (``V`` the
-        first variation, on 4001 latitudes): ``>= 0`` (up to ``~1e-8``) when no ring added anywhere lowers
+        first variation, on 1201 latitudes): ``>= 0`` (up to ``~1e-8``) when no ring added anywhere lowers
         the ratio to first order.
     profile_mean_norms : ndarray, shape (k,)
         The values of ``||m||`` of the profile.
@@ -163,6 +169,7 @@ class ZonalThreshold(ResultMixin):
     phi_sigma: float
     mean_norm: float
     stationarity_gap: float
+    exchange_gain: float
     profile_mean_norms: np.ndarray
     profile_ratio: np.ndarray
     n_grid: int
@@ -200,13 +207,12 @@ def _merge(t: np.ndarray, p: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray,
     return np.array(lat), np.array(mass)
 
 
-def stationarity_gap(meas: ZonalMeasure, alpha: float, q: float, n_eval: int = 4001) -> float:
-    """:math:`\\min_t S(t) - \\int S d\\mu` with :math:`S(t) = V(t) - 2 q m t` (first-order optimality)."""
-    m = float(meas.p @ meas.t)
-    grid = np.cos(np.linspace(0.0, np.pi, n_eval))
-    s_grid = meas.first_variation(alpha, grid) - 2.0 * q * m * grid
-    s_supp = meas.first_variation(alpha, meas.t) - 2.0 * q * m * meas.t
-    return float(min(s_grid.min(), s_supp.min()) - meas.p @ s_supp)
+def _exchange_gain(meas: ZonalMeasure, alpha: float, ratio: float, t_low: float, phi_sigma: float) -> float:
+    gain = 0.0
+    for eps in 10.0 ** np.arange(-12, -1, 2):
+        phi, _, _, m = few_rings(meas.d, alpha, np.append(meas.t, t_low), np.append((1 - eps) * meas.p, eps))
+        gain = max(gain, ratio - (phi - phi_sigma) / (m * m))
+    return float(gain)
 
 
 def threshold(
@@ -227,10 +233,11 @@ def threshold(
 
     Steps: the profile at fixed ``||m||`` over ring mixtures on a latitude grid (:func:`phi_profile`);
     the ratio minimised freely from the best profile points (L-BFGS on the logits); the result
-    compressed to at most ``max_rings`` rings and polished at free latitudes, beside the best single
-    ring (a 1-D minimisation); the smallest exact ratio is ``q_c_rings``. The limit ``||m|| -> 0`` is
-    not divided out numerically: it is ``q_c_loc`` (analytic), with the sign of :func:`landau_coefficient`
-    telling whether the ratio falls or rises away from it.
+    compressed to at most ``max_rings`` rings and polished at free latitudes, with exchange steps until
+    the first variation says no ring added anywhere helps (:attr:`ZonalThreshold.stationarity_gap`),
+    beside the best single ring (a 1-D minimisation); the smallest exact ratio is ``q_c_rings``. The
+    limit ``||m|| -> 0`` is not divided out numerically: it is ``q_c_loc`` (analytic), with the sign of
+    :func:`landau_coefficient` telling whether the ratio falls or rises away from it.
 
     Parameters
     ----------
@@ -271,7 +278,7 @@ def threshold(
             if val < best[0]:
                 best = (val, grid.t[keep], p[keep])
             t0, p0 = clusters(grid, p, max_rings)
-            cand = polish_rings(d, alpha, t0, p0, grid.phi_sigma)
+            cand = refine_rings(d, alpha, t0, p0, grid.phi_sigma)
             if cand[0] < best[0]:
                 best = cand
         one, t1 = best_one_ring(d, alpha, grid.phi_sigma)
@@ -281,6 +288,7 @@ def threshold(
     phi = meas.phi(alpha)
     m = meas.mean_norm()
     q_rings = (phi - grid.phi_sigma) / (m * m)
+    gap, t_low = stationarity(meas, alpha, q_rings)
     q_c = min(q_loc, q_vmf, q_rings)
     if q_rings < min(q_loc, q_vmf) * (1.0 - _WIN_RTOL):
         by = "rings"
@@ -304,7 +312,8 @@ def threshold(
         phi=phi,
         phi_sigma=grid.phi_sigma,
         mean_norm=m,
-        stationarity_gap=stationarity_gap(meas, alpha, q_rings),
+        stationarity_gap=gap,
+        exchange_gain=_exchange_gain(meas, alpha, q_rings, t_low, grid.phi_sigma),
         profile_mean_norms=r,
         profile_ratio=prof,
         n_grid=grid.n,
