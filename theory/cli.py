@@ -361,7 +361,8 @@ def _run_zonal_threshold(args) -> int:
         "sizes": sizes,
     }
     record = provenance(config=config, quick=args.quick, wall_seconds=time.perf_counter() - t0)
-    atomic_write_json(json_path, {**record, "points": list(zmap.points)})
+    compute = sum(p["wall_seconds"] for p in zmap.points)
+    atomic_write_json(json_path, {**record, "points_wall_seconds": compute, "points": list(zmap.points)})
     atomic_savefig(plot_zonal_map(zmap), png_path)
     print(zmap.table())
     reused = sum(p["reused"] for p in zmap.points)

@@ -82,3 +82,19 @@ def test_help_shows_the_defaults(capsys):
         main(["zonal-threshold", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: [3, 4, 5, 6, 8, 12, 16, 32, 64])" in text and "(default: 0.36)" in text
+
+
+def test_a_corrupt_point_file_is_named_not_reused(tmp_path, capsys):
+    from theory._results import config_key
+    from theory.studies.zonal_map import QUICK_SIZES, point_config
+
+    cache = tmp_path / "points"
+    cache.mkdir()
+    bad = cache / f"{config_key(point_config(3, 1.0, 0.36, QUICK_SIZES))}.json"
+    bad.write_text('{"config": ')
+    argv = ["zonal-threshold", "--d", "3", "--alpha", "1", "--quick", "--quiet", "--cache", str(cache)]
+    argv += ["--json", str(tmp_path / "z.json"), "--png", str(tmp_path / "z.png")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert bad.name in err and "not valid JSON" in err
+    assert not (tmp_path / "z.json").exists()

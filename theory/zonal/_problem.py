@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import optimize
-from scipy import special as sp
 
 from theory.uniformity import phi_uniform
 from theory.zonal._kernel import _log_kernel, uniform_nodes
@@ -161,7 +160,3 @@ def lbfgs(fun, z0: np.ndarray, maxiter: int | None = None) -> np.ndarray:
         opts["maxiter"] = maxiter
     res = optimize.minimize(fun, z0, jac=True, method="L-BFGS-B", options=opts)
     return res.x
-
-
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    return z - sp.logsumexp(z)

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import optimize
 
 from theory._io import ResultMixin
+from theory._validation import check_int
 from theory.regularized import qc_local, surrogate_threshold
 from theory.uniformity import phi_uniform, phi_vmf
 from theory.vmf import mean_resultant_length
@@ -260,6 +261,9 @@ def threshold(
     """
     d, alpha, n_panels, per_panel = _check_grid_args(d, alpha, n_panels, per_panel)
     r = DEFAULT_MEAN_NORMS if mean_norms is None else _check_mean_norms(mean_norms)
+    max_rings = check_int(max_rings, "max_rings", low=1, high=32)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a callable (e.g. a tqdm bar's update) or None; got {progress!r}")
     q_loc = float(qc_local(d, alpha))
     q_vmf, kappa_vmf = _vmf_qc_refined(d, alpha)
     with _blas1():
