@@ -69,6 +69,31 @@ def test_first_order_point_a_single_ring_beats_vmf_exactly():
     assert (meas.phi(1.0) - res.phi_sigma) / meas.mean_norm() ** 2 == pytest.approx(res.q_c_rings, rel=1e-13)
 
 
+@pytest.mark.parametrize(
+    "d", [pytest.param(2, marks=pytest.mark.slow), 3, 8, pytest.param(64, marks=pytest.mark.slow)]
+)
+def test_one_ring_beats_the_local_threshold_at_small_alpha(d):
+    """alpha -> 0: the ring at t0 = d^(-1/4) is below q_c^loc by alpha^2 (sqrt(d) - 1)^2 / (2 d (d - 1))."""
+    alpha = 0.01
+    pred = (np.sqrt(d) - 1) ** 2 / (2 * d * (d - 1))
+    t0 = d**-0.25
+    gap = (
+        float(qc_local(d, alpha)) - float(_mp_ring_ratio(d, alpha, t0) if d > 2 else _mp_pair(alpha, t0))
+    ) / alpha**2
+    assert gap == pytest.approx(pred, rel=0.05)
+    res = threshold(d, alpha, n_panels=8, per_panel=4, mean_norms=[t0])
+    assert res.attained_by == "rings" and res.latitudes.size == 1
+    assert res.latitudes[0] == pytest.approx(t0, abs=2e-3)
+
+
+def _mp_pair(alpha, t0):
+    """d = 2: the ring is the pair of points at angle arccos(t0) from the axis; Phi(sigma) = log I_0."""
+    mp.mp.dps = 30
+    a, t0 = mp.mpf(alpha), mp.mpf(t0)
+    phi_pair = a * t0 * t0 + mp.log(mp.cosh(a * (1 - t0 * t0)))
+    return (phi_pair - mp.log(mp.besseli(0, a))) / (t0 * t0)
+
+
 @pytest.mark.parametrize(("d", "alpha"), [(8, 1.0), (16, 5.0), (3, 0.5)])
 def test_landau_coefficient_against_the_profile_near_sigma(d, alpha):
     """The minimum over ring mixtures at ||m|| = r matches q_c^loc + c4 r^2 to O(r^4)."""

@@ -57,6 +57,16 @@ transition over zonal laws (and over all laws). The same expansion with
 :math:`\\mathrm{KL} = \\int h^2/2 - h^3/6 + h^4/12` gives the KL -> 0 limit of the ``beta*`` ratio,
 :math:`\\max(0, 2q/d - r_1(2-r_1))`, and its coefficient :func:`beta_landau_coefficient`.
 
+**Near alpha = 0: one ring.** For the ring at latitude ``t0``,
+:math:`\\Phi(\\mathrm{ring}) - \\Phi(\\sigma)
+= \\alpha t_0^2 + \\psi_{d-1}(\\alpha(1-t_0^2)) - \\psi_d(\\alpha)`
+with :math:`\\psi_n(x) = x^2/(2n) + O(x^4)`, so its ratio is
+:math:`\\alpha - \\alpha^2\\frac{2 - t_0^2}{2(d-1)} + \\frac{\\alpha^2}{2d(d-1)t_0^2} + O(\\alpha^4)`,
+least at
+:math:`t_0 = d^{-1/4}`, where it is below :math:`q_c^{\\rm loc} = \\alpha - \\alpha^2/(2d) + O(\\alpha^3)` by
+:math:`\\alpha^2(\\sqrt d - 1)^2/(2d(d-1))`: at small ``alpha`` a ring beats sigma's local threshold in
+every dimension, while sigma is still locally stable.
+
 **What the searches certify.** Every ratio reported is the exact value of an actual measure (ring
 mixtures exactly, densities to quadrature accuracy), so a minimum found of
 :math:`(\\Phi - \\Phi(\\sigma))/\\lVert m\\rVert^2` is an *upper bound* on :math:`q_c^{\\rm zonal}` and a
