@@ -266,11 +266,116 @@ def _run_regularised_route(args) -> int:
     return 0
 
 
+def _add_zonal_threshold(sub, formatter) -> None:
+    from theory.studies.zonal_map import MAP_ALPHAS, MAP_DIMENSIONS, SIZES
+
+    p = sub.add_parser(
+        "zonal-threshold",
+        formatter_class=formatter,
+        help="App. D's q_c and Theorem 1's beta* over zonal (axially symmetric) laws vs the vMF family",
+        description="For each (d, alpha): the threshold q_c = inf (Phi(mu) - Phi(sigma)) / ||m||^2 over "
+        "zonal laws (ring mixtures, searched) beside the vMF and local values, with the measure that "
+        "attains it, and beta* over zonal densities beside the vMF value (theory.zonal). Each point is "
+        "kept in --cache (resumable); the map goes to --json and its figure to --png. Values found by "
+        "search: q_c an upper bound, beta* a lower bound.",
+    )
+    p.add_argument("--d", type=int, nargs="+", default=list(MAP_DIMENSIONS), help="dimensions")
+    p.add_argument("--alpha", type=float, nargs="+", default=list(MAP_ALPHAS), help="alpha = 1/tau values")
+    p.add_argument("--eta2", type=float, default=0.36, help="eta^2 of beta* (q = alpha (1 - eta2))")
+    p.add_argument(
+        "--n-panels", type=int, default=SIZES["n_panels"], help="panels of the latitude grid (x4 rings)"
+    )
+    p.add_argument(
+        "--json", type=Path, help="JSON output (None: results/zonal-map.json, docs/data/ with --publish)"
+    )
+    p.add_argument(
+        "--png", type=Path, help="figure (None: results/zonal-map.png, docs/figures/ with --publish)"
+    )
+    p.add_argument("--cache", type=Path, help="folder of per-point files (None: results/zonal-map-points)")
+    p.add_argument("--quick", action="store_true", help="smoke-run sizes (never published)")
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="write docs/data/zonal-map.json and docs/figures/zonal-map.png (full grid and sizes only)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_run_zonal_threshold)
+
+
+def _run_zonal_threshold(args) -> int:
+    import time
+
+    from theory._io import atomic_savefig, atomic_write_json
+    from theory._results import check_outputs, output_path, provenance
+    from theory.studies.zonal_map import (
+        MAP_ALPHAS,
+        MAP_DIMENSIONS,
+        QUICK_SIZES,
+        SIZES,
+        plot_zonal_map,
+        zonal_map,
+    )
+
+    bad_d = [d for d in args.d if d < 2]
+    if bad_d:
+        raise ValueError(f"--d must be integers >= 2 (the sphere S^(d-1)); got {bad_d}")
+    bad_a = [a for a in args.alpha if not (math.isfinite(a) and 0 < a <= 300)]
+    if bad_a:
+        raise ValueError(f"--alpha must be finite numbers in (0, 300]; got {bad_a}")
+    if len(set(args.d)) != len(args.d) or len(set(args.alpha)) != len(args.alpha):
+        raise ValueError("--d and --alpha must not repeat a value")
+    if not (math.isfinite(args.eta2) and 0.0 <= args.eta2 <= 1.0):
+        raise ValueError(f"--eta2 must be in [0, 1]; got {args.eta2}")
+    if args.n_panels < 8:
+        raise ValueError(f"--n-panels must be >= 8; got {args.n_panels}")
+    sizes = dict(QUICK_SIZES if args.quick else SIZES)
+    if not args.quick:
+        sizes["n_panels"] = args.n_panels
+    if args.publish:
+        if args.quick or args.n_panels < SIZES["n_panels"]:
+            raise ValueError(
+                f"--publish refuses --quick and --n-panels below {SIZES['n_panels']}: only full-size maps "
+                "are published"
+            )
+        if sorted(args.d) != sorted(MAP_DIMENSIONS) or sorted(args.alpha) != sorted(MAP_ALPHAS):
+            raise ValueError(
+                "--publish writes the full map only: drop --d and --alpha (defaults "
+                f"{list(MAP_DIMENSIONS)} x {list(MAP_ALPHAS)})"
+            )
+    json_path = output_path("zonal-map", publish=args.publish, quick=args.quick, given=args.json)
+    png_path = output_path(
+        "zonal-map", "figures", publish=args.publish, quick=args.quick, given=args.png, option="--png"
+    )
+    check_outputs({"--json": json_path, "--png": png_path}, publish=args.publish)
+    cache = args.cache or repo_root() / "results" / (
+        "zonal-map-points-quick" if args.quick else "zonal-map-points"
+    )
+    if cache.exists() and not cache.is_dir():
+        raise ValueError(f"--cache {cache} is a file; give a folder")
+    t0 = time.perf_counter()
+    zmap = zonal_map(args.d, args.alpha, args.eta2, sizes, cache_dir=cache, progress=not args.quiet)
+    config = {
+        "dimensions": list(zmap.dimensions),
+        "alphas": list(zmap.alphas),
+        "eta2": zmap.eta2,
+        "sizes": sizes,
+    }
+    record = provenance(config=config, quick=args.quick, wall_seconds=time.perf_counter() - t0)
+    compute = sum(p["wall_seconds"] for p in zmap.points)
+    atomic_write_json(json_path, {**record, "points_wall_seconds": compute, "points": list(zmap.points)})
+    atomic_savefig(plot_zonal_map(zmap), png_path)
+    print(zmap.table())
+    reused = sum(p["reused"] for p in zmap.points)
+    print(f"wrote {json_path} and {png_path} ({reused} of {len(zmap.points)} points read from {cache})")
+    return 0
+
+
 COMMANDS = (
     ("diagnose", _add_diagnose),
     ("figure-tv", _add_figure_tv),
     ("hgr", _add_hgr),
     ("regularised-route", _add_regularised_route),
+    ("zonal-threshold", _add_zonal_threshold),
 )
 """The commands of ``python -m theory``, in the order ``--help`` lists them."""
 
