@@ -1,0 +1,97 @@
+"""Constants, the value-and-gradient pair, argument validation and the one-thread rule of the energies."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import NamedTuple
+
+import torch
+from torch import Tensor
+
+from theory._validation import check_int, check_real
+
+METHODS = ("auto", "symmetric", "rowblock", "flash")
+DEFAULT_BLOCK = 1024
+
+
+class PhiAndGrad(NamedTuple):
+    """Value and Euclidean gradient of an energy (a named pair: ``value, grad = phi_and_grad(...)``).
+
+    Attributes
+    ----------
+    value : Tensor, shape ()
+        The energy.
+    grad : Tensor, shape (N, d)
+        Its gradient with respect to the points (Euclidean, not projected to the tangent space).
+    """
+
+    value: Tensor
+    grad: Tensor
+
+
+# --------------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_alpha(alpha) -> float:
+    return check_real(alpha, "alpha", low=0.0)
+
+
+def _check_weights(weights, x: Tensor) -> Tensor | None:
+    """Normalised weights as a tensor of ``x``'s dtype and device (``None`` for equal weights)."""
+    if weights is None:
+        return None
+    w = torch.as_tensor(weights, device=x.device)
+    if not (w.is_floating_point() or w.dtype in (torch.int32, torch.int64)):
+        raise TypeError(f"weights must be a real tensor of shape ({x.shape[0]},); got dtype {w.dtype}")
+    w = w.to(x.dtype)
+    if w.shape != (x.shape[0],):
+        raise ValueError(f"weights must have shape ({x.shape[0]},) to match points; got {tuple(w.shape)}")
+    if not bool(torch.isfinite(w).all()) or bool((w < 0).any()) or not float(w.sum()) > 0:
+        raise ValueError("weights must be finite and non-negative with a positive sum")
+    return w / w.sum()
+
+
+def _check_block(block_size, N: int) -> int:
+    if block_size is None:
+        return min(N, DEFAULT_BLOCK)
+    return min(N, check_int(block_size, "block_size", low=1))
+
+
+def _check_method(method: str) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}; got {method!r}")
+    return method
+
+
+SMALL_WORK = 1 << 22
+"""Below ``N * N * d`` of this size the kernels run on one thread: intra-op parallelism on blocks this
+small costs more than it saves, and on a loaded machine (more runnable threads than cores) its
+barriers cost tens of milliseconds per call."""
+
+
+@contextlib.contextmanager
+def _threads_for(x: Tensor):
+    """Run small CPU problems on one thread (see ``SMALL_WORK``); restore the thread count after."""
+    n = torch.get_num_threads()
+    if x.device.type != "cpu" or n == 1 or x.shape[0] * x.shape[0] * x.shape[1] >= SMALL_WORK:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(n)
+
+
+def _flash_op():
+    return getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu", None)
+
+
+def _resolve(method: str, x: Tensor) -> str:
+    if method == "auto":
+        return "symmetric"
+    if method == "flash" and (x.device.type != "cpu" or _flash_op() is None):
+        raise ValueError("method 'flash' needs torch's CPU flash-attention kernel and CPU tensors")
+    return method
