@@ -89,63 +89,23 @@ def run(
     )
     if tol is not None:
         tol = check_real(tol, "tol", low=0.0)
-    if energy is None:
-        energy = _closure_energy(step)
-    if energy is not None:
-        energy = _as_energy(energy)
-    if manifold is None:
-        manifold = energy.manifold if energy is not None else "sphere"
-    manifold = _manifold(manifold)
-    if alpha is None and energy is not None:
-        alpha = energy.alpha
-    obs = dict(observables or {})
-    for name, fn in obs.items():
-        if not callable(fn):
-            raise TypeError(f"observable {name!r} must be callable")
-        if name in _BASE_COLUMNS:
-            raise ValueError(f"observable name {name!r} clashes with a base column")
+    energy, manifold, alpha = _what_to_record(step, energy, manifold, alpha)
+    obs = _check_observables(observables)
     ckpt = Path(checkpoint) if checkpoint is not None else None
 
-    records = {name: [] for name in _BASE_COLUMNS}
-    records.update({name: [] for name in obs})
-    elapsed0 = 0.0
     if resume and ckpt is not None and ckpt.exists():
-        state, records, elapsed0 = _load_checkpoint(ckpt)
-        if set(records) != set(_BASE_COLUMNS) | set(obs):
-            raise ValueError(
-                f"checkpoint {ckpt} records columns {sorted(records)}; this run records "
-                f"{sorted(set(_BASE_COLUMNS) | set(obs))}"
-            )
-        # a run that ended off the record grid recorded its last step; an uninterrupted run does not
-        while records["step"] and records["step"][-1] % record_every != 0:
-            for col in records.values():
-                col.pop()
+        state, records, elapsed0 = _resume(ckpt, obs, record_every)
     else:
         state = init(x0, generator=generator)
-    t0 = time.perf_counter()
-
-    def record(st: FlowState):
-        x = st.points
-        u = _directions(x, manifold)
-        if energy is not None:
-            value, _, gn = _first_variation(energy, x, manifold)
-        else:
-            value, gn = st.objective, st.grad_norm
-        records["step"].append(st.step)
-        records["objective"].append(value)
-        records["phi_gap"].append(phi_gap(u, alpha) if alpha is not None and alpha > 0 else math.nan)
-        records["mean_sq_norm"].append(mean_sq_norm(u))
-        records["grad_norm"].append(gn)
-        records["wall_s"].append(elapsed0 + time.perf_counter() - t0)
-        for name, fn in obs.items():
-            records[name].append(float(fn(u)))
-        return gn
+        records = {name: [] for name in (*_BASE_COLUMNS, *obs)}
+        elapsed0 = 0.0
+    rec = _Recorder(records, energy, manifold, alpha, obs, elapsed0)
 
     converged = False
     if state.step % record_every == 0 and (not records["step"] or records["step"][-1] != state.step):
-        gn = record(state)
+        rec(state)
     elif not records["step"]:
-        gn = record(state)
+        gn = rec(state)
         converged = tol is not None and gn <= tol
 
     bar = None
@@ -161,28 +121,103 @@ def run(
             stop = tol is not None and state.grad_norm <= tol
             last = stop or state.step >= n_steps
             if state.step % record_every == 0 or last:
-                gn = record(state)
+                gn = rec(state)
                 converged = tol is not None and gn <= tol
             if ckpt is not None and (state.step % checkpoint_every == 0 or last or converged):
-                _save_checkpoint(ckpt, state, records, elapsed0 + time.perf_counter() - t0)
+                _save_checkpoint(ckpt, state, records, rec.elapsed())
     finally:
         if bar is not None:
             bar.close()
     if ckpt is not None and not ckpt.exists():
-        _save_checkpoint(ckpt, state, records, elapsed0 + time.perf_counter() - t0)
-    arr = {k: np.asarray(v, dtype=np.int64 if k == "step" else np.float64) for k, v in records.items()}
-    return Trajectory(
-        step=arr["step"],
-        objective=arr["objective"],
-        phi_gap=arr["phi_gap"],
-        mean_sq_norm=arr["mean_sq_norm"],
-        grad_norm=arr["grad_norm"],
-        wall_s=arr["wall_s"],
-        observables={k: arr[k] for k in obs},
-        converged=bool(converged),
-        n_steps=int(state.step),
-        final_state=state,
-    )
+        _save_checkpoint(ckpt, state, records, rec.elapsed())
+    return rec.trajectory(state, converged)
+
+
+def _what_to_record(step, energy, manifold, alpha):
+    """The energy, manifold and alpha of the recorded columns (defaults taken from the flow's energy)."""
+    if energy is None:
+        energy = _closure_energy(step)
+    if energy is not None:
+        energy = _as_energy(energy)
+    if manifold is None:
+        manifold = energy.manifold if energy is not None else "sphere"
+    manifold = _manifold(manifold)
+    if alpha is None and energy is not None:
+        alpha = energy.alpha
+    return energy, manifold, alpha
+
+
+def _check_observables(observables) -> dict:
+    obs = dict(observables or {})
+    for name, fn in obs.items():
+        if not callable(fn):
+            raise TypeError(f"observable {name!r} must be callable")
+        if name in _BASE_COLUMNS:
+            raise ValueError(f"observable name {name!r} clashes with a base column")
+    return obs
+
+
+def _resume(ckpt: Path, obs: dict, record_every: int):
+    """The state, records and elapsed time of a checkpoint, records cut back to the record grid."""
+    state, records, elapsed0 = _load_checkpoint(ckpt)
+    if set(records) != set(_BASE_COLUMNS) | set(obs):
+        raise ValueError(
+            f"checkpoint {ckpt} records columns {sorted(records)}; this run records "
+            f"{sorted(set(_BASE_COLUMNS) | set(obs))}"
+        )
+    # a run that ended off the record grid recorded its last step; an uninterrupted run does not
+    while records["step"] and records["step"][-1] % record_every != 0:
+        for col in records.values():
+            col.pop()
+    return state, records, elapsed0
+
+
+class _Recorder:
+    """Appends one row of every column per call (the energy, Phi gap, ||m||^2, observables, wall time)."""
+
+    def __init__(self, records: dict, energy, manifold: str, alpha, obs: dict, elapsed0: float):
+        self.records, self.energy, self.manifold, self.alpha, self.obs = records, energy, manifold, alpha, obs
+        self.elapsed0 = elapsed0
+        self.t0 = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return self.elapsed0 + time.perf_counter() - self.t0
+
+    def __call__(self, st: FlowState) -> float:
+        """Record ``st``; return the gradient norm at its points."""
+        records, alpha = self.records, self.alpha
+        x = st.points
+        u = _directions(x, self.manifold)
+        if self.energy is not None:
+            value, _, gn = _first_variation(self.energy, x, self.manifold)
+        else:
+            value, gn = st.objective, st.grad_norm
+        records["step"].append(st.step)
+        records["objective"].append(value)
+        records["phi_gap"].append(phi_gap(u, alpha) if alpha is not None and alpha > 0 else math.nan)
+        records["mean_sq_norm"].append(mean_sq_norm(u))
+        records["grad_norm"].append(gn)
+        records["wall_s"].append(self.elapsed())
+        for name, fn in self.obs.items():
+            records[name].append(float(fn(u)))
+        return gn
+
+    def trajectory(self, state: FlowState, converged: bool) -> Trajectory:
+        arr = {
+            k: np.asarray(v, dtype=np.int64 if k == "step" else np.float64) for k, v in self.records.items()
+        }
+        return Trajectory(
+            step=arr["step"],
+            objective=arr["objective"],
+            phi_gap=arr["phi_gap"],
+            mean_sq_norm=arr["mean_sq_norm"],
+            grad_norm=arr["grad_norm"],
+            wall_s=arr["wall_s"],
+            observables={k: arr[k] for k in self.obs},
+            converged=bool(converged),
+            n_steps=int(state.step),
+            final_state=state,
+        )
 
 
 def _closure_energy(step):
