@@ -59,6 +59,7 @@ from simulate.energies._common import METHODS as METHODS
 from simulate.energies._common import SMALL_WORK as SMALL_WORK
 from simulate.energies._common import PhiAndGrad
 from simulate.energies._common import _check_alpha as _check_alpha
+from simulate.energies._common import _check_alpha_for as _check_alpha_for
 from simulate.energies._common import _threads_for as _threads_for
 from simulate.energies._energy import Energy
 from simulate.energies._kernels import WORKER_MEMORY as WORKER_MEMORY

@@ -9,6 +9,7 @@ import torch
 from torch import Tensor
 
 from theory._validation import check_int, check_real
+from theory.special import KAPPA_MAX
 
 METHODS = ("auto", "symmetric", "rowblock", "flash")
 DEFAULT_BLOCK = 1024
@@ -35,7 +36,45 @@ class PhiAndGrad(NamedTuple):
 
 
 def _check_alpha(alpha) -> float:
-    return check_real(alpha, "alpha", low=0.0)
+    """``0 <= alpha <= KAPPA_MAX`` (``1e12``, the bound of :mod:`theory`), finite."""
+    return check_real(alpha, "alpha", low=0.0, high=KAPPA_MAX)
+
+
+ALPHA_NORM_BUDGET = 1.0
+"""Largest accepted ``alpha * delta``, ``delta`` the uncertainty of the points' squared norms.
+
+Phi weighs each self-pair by :math:`e^{\\alpha (\\lVert u_i \\rVert^2 - 1)}` (relative to the shift
+:math:`e^\\alpha`): a squared norm known to :math:`\\delta` (its distance to 1 plus ``d`` rounding units of
+the dtype, the error of a dot product of length ``d``) makes that weight uncertain by a factor
+:math:`e^{\\alpha\\delta}`. Within this budget the weight is known to a factor ``e``; no kernel entry
+:math:`e^{\\alpha(u_i^\\top u_j - 1)} \\le e^{\\alpha\\delta}` overflows and no self-pair falls below
+:math:`e^{-1}`, so no row sum underflows to zero: value and gradient are finite.
+"""
+
+
+def _check_alpha_for(alpha, x: Tensor) -> float:
+    """:func:`_check_alpha`, and ``alpha`` small enough for the precision of the points ``x`` (unit rows).
+
+    .. math::
+        \\alpha\\,\\big(\\max_i \\lvert \\lVert u_i\\rVert^2 - 1\\rvert + d\\,\\epsilon_{\\rm dtype}\\big)
+        \\le \\mathrm{ALPHA\\_NORM\\_BUDGET} = 1
+
+    (in float64, for rows normalised to rounding and ``d`` up to about 4000, ``alpha <= 1e12`` binds first).
+    """
+    alpha = _check_alpha(alpha)
+    if alpha == 0.0:
+        return alpha
+    xd = x.detach()
+    dev = float(((xd * xd).sum(dim=1) - 1.0).abs().max())
+    delta = dev + x.shape[1] * torch.finfo(x.dtype).eps
+    if alpha * delta > ALPHA_NORM_BUDGET:
+        raise ValueError(
+            f"alpha = {alpha:g} is too large for these points: their squared norms are known to "
+            f"{delta:.2g} ({x.dtype}, d = {x.shape[1]}, max | |u|^2 - 1 | = {dev:.2g}), so the self-pair "
+            f"weight exp(alpha |u|^2) is known only to a factor exp({alpha * delta:.3g}); give float64 "
+            f"points normalised by simulate.sphere.project, or alpha <= {ALPHA_NORM_BUDGET / delta:.3g}"
+        )
+    return alpha
 
 
 def _check_weights(weights, x: Tensor) -> Tensor | None:

@@ -33,6 +33,11 @@ class Energy:
         Where the particles live (points of the sphere, or unnormalised particles).
     name : str
         Label for trajectories.
+    alpha : float, optional
+        Inverse temperature of the Phi term (for the recorded Phi gap).
+    config : dict, optional
+        Every parameter of the energy (JSON-able); a checkpointed run compares it on resume. Default
+        ``{"energy": name}``.
 
     Use the constructors :meth:`phi`, :meth:`surrogate_jq`, :meth:`free_energy` for the streaming
     (no N x N matrix) versions.
@@ -46,6 +51,7 @@ class Energy:
         manifold: str = "sphere",
         name: str = "energy",
         alpha: float | None = None,
+        config: dict | None = None,
     ):
         if not callable(fn):
             raise TypeError(f"fn must be callable; got {type(fn).__name__}")
@@ -56,6 +62,7 @@ class Energy:
         self.manifold = manifold
         self.name = name
         self.alpha = alpha
+        self.config = dict(config) if config is not None else {"energy": str(name)}
 
     def __call__(self, x: Tensor) -> Tensor:
         return self.fn(x)
@@ -87,7 +94,8 @@ class Energy:
         def vg(x):
             return phi_and_grad(x, alpha, weights=weights, block_size=block_size, method=method)
 
-        return cls(fn, vg, manifold="sphere", name=f"phi(alpha={alpha:g})", alpha=alpha)
+        config = {"energy": "phi", "alpha": alpha, "weights": _digest(weights), "method": method}
+        return cls(fn, vg, manifold="sphere", name=f"phi(alpha={alpha:g})", alpha=alpha, config=config)
 
     @classmethod
     def surrogate_jq(cls, alpha, q, *, block_size=None) -> Energy:
@@ -103,7 +111,10 @@ class Energy:
             m = x.mean(dim=0)
             return v - q * (m * m).sum(), g - (2.0 * q / x.shape[0]) * m[None, :]
 
-        return cls(fn, vg, manifold="sphere", name=f"J_q(alpha={alpha:g}, q={q:g})", alpha=alpha)
+        config = {"energy": "surrogate_jq", "alpha": alpha, "q": q}
+        return cls(
+            fn, vg, manifold="sphere", name=f"J_q(alpha={alpha:g}, q={q:g})", alpha=alpha, config=config
+        )
 
     @classmethod
     def free_energy(cls, alpha, q, beta, lam, *, block_size=None) -> Energy:
@@ -138,4 +149,15 @@ class Energy:
             manifold="euclidean",
             name=f"F(alpha={alpha:g}, q={q:g}, beta={beta:g}, lam={lam:g})",
             alpha=alpha,
+            config={"energy": "free_energy", "alpha": alpha, "q": q, "beta": beta, "lam": lam},
         )
+
+
+def _digest(weights) -> str | None:
+    """A short SHA-256 of the weights' values (``None`` for equal weights), for :attr:`Energy.config`."""
+    import hashlib
+
+    if weights is None:
+        return None
+    w = torch.as_tensor(weights).detach().to("cpu", torch.float64).contiguous()
+    return hashlib.sha256(w.numpy().tobytes()).hexdigest()[:16]

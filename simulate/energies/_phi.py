@@ -8,7 +8,7 @@ from torch import Tensor
 
 from simulate.energies._common import (
     PhiAndGrad,
-    _check_alpha,
+    _check_alpha_for,
     _check_block,
     _check_method,
     _check_weights,
@@ -33,7 +33,7 @@ from simulate.sphere import check_points
 
 def _prepare(points, alpha, weights, block_size, method, name="points"):
     x = check_points(points, name)
-    alpha = _check_alpha(alpha)
+    alpha = _check_alpha_for(alpha, x)
     w = _check_weights(weights, x)
     B = _check_block(block_size, x.shape[0])
     method = _resolve(_check_method(method), x)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
+import torch
 from torch import Tensor
 
 from simulate.energies import Energy
@@ -20,6 +21,7 @@ from simulate.flows._trajectory import (
     _save_checkpoint,
 )
 from simulate.observables import mean_sq_norm, phi_gap
+from theory._io import to_jsonable
 from theory._validation import check_int, check_real
 
 
@@ -52,7 +54,7 @@ def run(
     init, step : callables
         A flow (:func:`gradient_flow`, :func:`adam_flow`, :func:`langevin_flow`).
     x0 : Tensor, shape (N, d)
-        Initial particles (ignored when resuming from a checkpoint).
+        Initial particles (when resuming, they must be those the checkpointed run started from).
     n_steps : int
         Total number of steps (counted from the start, including resumed parts).
     record_every : int
@@ -61,9 +63,13 @@ def run(
     tol : float, optional
         Stop when the RMS Riemannian first-variation gradient norm is ``<= tol``.
     checkpoint : path, optional
-        File written (atomically) every ``checkpoint_every`` steps and at the end.
+        File written (atomically) every ``checkpoint_every`` steps and at the end. It stores the run's
+        configuration: ``N``, ``d``, ``dtype``, ``manifold``, the energy's and the flow's parameters
+        (``Energy.config``, ``step.config``), the observables, a digest of ``x0`` and an int seed.
     resume : bool
-        Continue from ``checkpoint`` if it exists (bit-identical to an uninterrupted run).
+        Continue from ``checkpoint`` if it exists (bit-identical to an uninterrupted run); a checkpoint
+        of another configuration is refused, naming the fields that differ. Without ``resume``, an
+        existing checkpoint is refused (never silently replaced).
     checkpoint_every : int, optional
         Default ``record_every``.
     energy : Energy, optional
@@ -81,6 +87,12 @@ def run(
     Returns
     -------
     Trajectory
+
+    Raises
+    ------
+    ValueError
+        Bad arguments; a checkpoint that exists without ``resume``, is corrupt (named), or holds a run of
+        another configuration (the differing fields named).
     """
     n_steps = check_int(n_steps, "n_steps", low=0)
     record_every = check_int(record_every, "record_every", low=1)
@@ -92,9 +104,14 @@ def run(
     energy, manifold, alpha = _what_to_record(step, energy, manifold, alpha)
     obs = _check_observables(observables)
     ckpt = Path(checkpoint) if checkpoint is not None else None
+    config = _run_config(x0, energy, manifold, step, obs, generator)
 
+    if ckpt is not None and ckpt.exists() and not resume:
+        raise ValueError(
+            f"checkpoint {ckpt} already exists; pass resume=True to continue that run, or another path"
+        )
     if resume and ckpt is not None and ckpt.exists():
-        state, records, elapsed0 = _resume(ckpt, obs, record_every)
+        state, records, elapsed0 = _resume(ckpt, obs, record_every, config)
     else:
         state = init(x0, generator=generator)
         records = {name: [] for name in (*_BASE_COLUMNS, *obs)}
@@ -124,12 +141,12 @@ def run(
                 gn = rec(state)
                 converged = tol is not None and gn <= tol
             if ckpt is not None and (state.step % checkpoint_every == 0 or last or converged):
-                _save_checkpoint(ckpt, state, records, rec.elapsed())
+                _save_checkpoint(ckpt, state, records, rec.elapsed(), config)
     finally:
         if bar is not None:
             bar.close()
     if ckpt is not None and not ckpt.exists():
-        _save_checkpoint(ckpt, state, records, rec.elapsed())
+        _save_checkpoint(ckpt, state, records, rec.elapsed(), config)
     return rec.trajectory(state, converged)
 
 
@@ -157,9 +174,44 @@ def _check_observables(observables) -> dict:
     return obs
 
 
-def _resume(ckpt: Path, obs: dict, record_every: int):
-    """The state, records and elapsed time of a checkpoint, records cut back to the record grid."""
-    state, records, elapsed0 = _load_checkpoint(ckpt)
+def _run_config(x0, energy, manifold: str, step, obs: dict, generator) -> dict:
+    """What makes two runs differ, as stored in a checkpoint and compared on resume."""
+    import hashlib
+    import numbers
+
+    cfg: dict = {"N": None, "d": None, "dtype": None, "x0": None}
+    if isinstance(x0, Tensor) and x0.ndim == 2:
+        data = x0.detach().to("cpu", torch.float64).contiguous().numpy().tobytes()
+        cfg.update(
+            N=int(x0.shape[0]),
+            d=int(x0.shape[1]),
+            dtype=str(x0.dtype).removeprefix("torch."),
+            x0=hashlib.sha256(data).hexdigest()[:16],
+        )
+    cfg["manifold"] = manifold
+    cfg["energy"] = to_jsonable(getattr(energy, "config", None))
+    cfg["flow"] = to_jsonable(getattr(step, "config", None))
+    cfg["observables"] = sorted(obs)
+    seed = generator if isinstance(generator, numbers.Integral) and not isinstance(generator, bool) else None
+    cfg["seed"] = None if seed is None else int(seed)
+    return cfg
+
+
+def _resume(ckpt: Path, obs: dict, record_every: int, config: dict):
+    """The state, records and elapsed time of a checkpoint of this run, records cut back to the grid."""
+    state, records, elapsed0, saved = _load_checkpoint(ckpt)
+    if saved is None:
+        raise ValueError(
+            f"checkpoint {ckpt} records no configuration (written by an older version): it cannot be "
+            "checked against this run; remove it or give another checkpoint path"
+        )
+    diff = [
+        f"{k} = {saved.get(k)!r} in the checkpoint, {config.get(k)!r} here"
+        for k in sorted(set(saved) | set(config))
+        if saved.get(k) != config.get(k)
+    ]
+    if diff:
+        raise ValueError(f"checkpoint {ckpt} holds another run: {'; '.join(diff)}")
     if set(records) != set(_BASE_COLUMNS) | set(obs):
         raise ValueError(
             f"checkpoint {ckpt} records columns {sorted(records)}; this run records "

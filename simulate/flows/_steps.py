@@ -30,7 +30,8 @@ def gradient_flow(energy, *, lr: float, manifold: str = "sphere"):
     Returns
     -------
     init, step : callables
-        ``init(x0, *, generator=None) -> FlowState``, ``step(state) -> FlowState``.
+        ``init(x0, *, generator=None) -> FlowState``, ``step(state) -> FlowState``; ``step.config`` holds
+        the flow's parameters (what a checkpointed :func:`simulate.flows.run` compares on resume).
     """
     energy = _as_energy(energy)
     lr = check_real(lr, "lr", low=0.0, low_open=True)
@@ -45,6 +46,7 @@ def gradient_flow(energy, *, lr: float, manifold: str = "sphere"):
         x_new = retract(x, -lr * g) if manifold == "sphere" else x - lr * g
         return replace(state, points=x_new, step=state.step + 1, objective=value, grad_norm=gn)
 
+    step.config = {"flow": "gradient", "lr": lr, "manifold": manifold}
     return init, step
 
 
@@ -76,6 +78,8 @@ def adam_flow(energy, *, lr: float, betas=(0.9, 0.999), eps: float = 1e-8, manif
     """
     energy = _as_energy(energy)
     lr = check_real(lr, "lr", low=0.0, low_open=True)
+    if not isinstance(betas, tuple | list) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (beta1, beta2) of numbers in [0, 1); got {betas!r}")
     b1 = check_real(betas[0], "betas[0]", low=0.0, high=1.0, high_open=True)
     b2 = check_real(betas[1], "betas[1]", low=0.0, high=1.0, high_open=True)
     eps = check_real(eps, "eps", low=0.0)
@@ -104,6 +108,7 @@ def adam_flow(energy, *, lr: float, betas=(0.9, 0.999), eps: float = 1e-8, manif
             x_new = x + direction
         return replace(state, points=x_new, step=t, opt={"m": m, "v": v}, objective=value, grad_norm=gn)
 
+    step.config = {"flow": "adam", "lr": lr, "betas": [b1, b2], "eps": eps, "manifold": manifold}
     return init, step
 
 
@@ -168,4 +173,5 @@ def langevin_flow(energy, *, dt: float, beta: float, manifold: str = "sphere", g
             state, points=x_new, step=state.step + 1, rng=gen.get_state(), objective=value, grad_norm=gn
         )
 
+    step.config = {"flow": "langevin", "dt": dt, "beta": beta, "manifold": manifold}
     return init, step

@@ -105,7 +105,7 @@ def _directions(x: Tensor, manifold: str) -> Tensor:
     return x / torch.linalg.vector_norm(x, dim=1, keepdim=True)
 
 
-def _save_checkpoint(path: Path, state: FlowState, records: dict, elapsed: float) -> None:
+def _save_checkpoint(path: Path, state: FlowState, records: dict, elapsed: float, config: dict) -> None:
     payload = {
         "points": state.points,
         "step": state.step,
@@ -115,6 +115,7 @@ def _save_checkpoint(path: Path, state: FlowState, records: dict, elapsed: float
         "grad_norm": state.grad_norm,
         "records": records,
         "elapsed": elapsed,
+        "config": config,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -129,8 +130,25 @@ def _save_checkpoint(path: Path, state: FlowState, records: dict, elapsed: float
         raise
 
 
+_PAYLOAD = ("points", "step", "opt", "rng", "objective", "grad_norm", "records", "elapsed")
+
+
 def _load_checkpoint(path: Path):
-    payload = torch.load(path, weights_only=False)
+    """The state, records, elapsed time and configuration of a checkpoint (``weights_only``: no pickle code).
+
+    Raises
+    ------
+    ValueError
+        The file is not a checkpoint of :func:`simulate.flows.run` (corrupt, truncated, another format),
+        naming it; ``config`` is ``None`` for a checkpoint written before configurations were stored.
+    """
+    try:
+        payload = torch.load(path, weights_only=True)
+    except Exception as exc:  # torch raises RuntimeError, pickle/zip errors, EOFError, ... for a bad file
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"checkpoint {path} is not readable (corrupt or truncated?): {reason}") from None
+    if not isinstance(payload, dict) or not set(_PAYLOAD) <= payload.keys():
+        raise ValueError(f"checkpoint {path} is not a checkpoint of simulate.flows.run (missing fields)")
     state = FlowState(
         points=payload["points"],
         step=int(payload["step"]),
@@ -139,4 +157,4 @@ def _load_checkpoint(path: Path):
         objective=payload["objective"],
         grad_norm=payload["grad_norm"],
     )
-    return state, payload["records"], float(payload["elapsed"])
+    return state, payload["records"], float(payload["elapsed"]), payload.get("config")

@@ -1,4 +1,4 @@
-"""The one validator of points of the sphere, generators, and device-agnostic random draws."""
+"""The one validator of points of the sphere; devices, dtypes, sizes and generators; random draws."""
 
 from __future__ import annotations
 
@@ -94,8 +94,8 @@ def as_generator(generator, device=None) -> torch.Generator:
         g.seed()
         return g
     if isinstance(generator, numbers.Integral) and not isinstance(generator, bool):
-        if generator < 0:
-            raise ValueError(f"generator must be a non-negative int seed; got {generator}")
+        if not 0 <= generator < 2**64:
+            raise ValueError(f"generator must be an int seed in [0, 2**64); got {generator}")
         g = torch.Generator(device=dev)
         g.manual_seed(int(generator))
         return g
@@ -104,10 +104,99 @@ def as_generator(generator, device=None) -> torch.Generator:
 
 def _device_of(generator, device):
     if device is not None:
-        return torch.device(device)
+        return as_device(device)
     if isinstance(generator, torch.Generator):
         return generator.device
     return torch.device("cpu")
+
+
+DTYPES = (torch.float32, torch.float64)
+"""The floating dtypes of particles: float64 is the reference precision, float32 the fast path."""
+
+
+def as_dtype(dtype, name: str = "dtype") -> torch.dtype:
+    """``torch.float32`` or ``torch.float64`` (also given as ``"float32"`` / ``"float64"``).
+
+    Raises
+    ------
+    TypeError
+        Any other dtype (integer, complex, half precision) or object, naming ``name`` and the value.
+    """
+    if isinstance(dtype, str):
+        dtype = {"float32": torch.float32, "float64": torch.float64}.get(dtype, dtype)
+    if isinstance(dtype, torch.dtype) and dtype in DTYPES:
+        return dtype
+    raise TypeError(
+        f"{name} must be torch.float32 or torch.float64 (or 'float32' / 'float64'); got {dtype!r}"
+    )
+
+
+def as_device(device, name: str = "device") -> torch.device:
+    """A torch device that exists on this machine and holds data.
+
+    Accepts a ``torch.device`` or a string (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``, ...). A
+    one-element allocation probes the device, so an accelerator that torch knows but this machine lacks is
+    refused here, by name, rather than deep inside a computation.
+
+    Raises
+    ------
+    TypeError
+        Not a string or ``torch.device``.
+    ValueError
+        Not a device name, the ``meta`` device (no data), or a device this machine does not have.
+    """
+    if not isinstance(device, str | torch.device):
+        raise TypeError(f"{name} must be a torch.device or a string such as 'cpu' or 'cuda'; got {device!r}")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ValueError(
+            f"{name} {str(device)!r} is not a torch device (e.g. 'cpu', 'cuda', 'cuda:1')"
+        ) from None
+    if dev.type == "meta":
+        raise ValueError(f"{name} 'meta' holds no data; give 'cpu' or an accelerator of this machine")
+    if dev.type == "cpu":
+        return dev
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{name} {str(dev)!r}: CUDA is not available on this machine")
+    try:
+        torch.empty(1, device=dev)
+    except (RuntimeError, AssertionError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{name} {str(dev)!r} is not available on this machine ({reason})") from None
+    return dev
+
+
+def _memory_bytes(device: torch.device) -> int | None:
+    """Memory of ``device`` (physical memory for CPU, free memory for CUDA); ``None`` if unknown."""
+    import os
+
+    try:
+        if device.type == "cpu":
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        if device.type == "cuda":
+            return int(torch.cuda.mem_get_info(device)[0])
+    except (ValueError, OSError, RuntimeError, AttributeError):
+        return None
+    return None
+
+
+def check_size(N: int, d: int, dtype: torch.dtype, device, *, copies: int = 1, name: str = "N x d") -> None:
+    """Refuse ``copies`` tensors of shape ``(N, d)`` that cannot fit in ``device``'s memory.
+
+    Raises
+    ------
+    ValueError
+        Naming the sizes, the bytes needed and the memory of the device.
+    """
+    dev = torch.device("cpu") if device is None else torch.device(device)
+    need = N * d * torch.empty((), dtype=dtype).element_size() * copies
+    have = _memory_bytes(dev)
+    if have is not None and need > have:
+        raise ValueError(
+            f"{name} = {N} x {d} needs {need / 2**30:.3g} GiB ({copies} array(s) of {dtype}), more than "
+            f"the {have / 2**30:.3g} GiB of memory of {dev}; reduce N or d"
+        )
 
 
 def _randn(shape, generator: torch.Generator, device, dtype) -> Tensor:

@@ -7,7 +7,15 @@ import numbers
 import torch
 from torch import Tensor
 
-from simulate.sphere._checks import _device_of, _rand, _randn, as_generator, check_points
+from simulate.sphere._checks import (
+    _device_of,
+    _rand,
+    _randn,
+    as_dtype,
+    as_generator,
+    check_points,
+    check_size,
+)
 from theory._validation import check_int, check_real
 
 # --------------------------------------------------------------------------------------------------
@@ -32,7 +40,7 @@ def sample_uniform(N: int, d: int, *, generator=None, device=None, dtype=torch.f
     device : torch.device or str, optional
         Device of the result (default: the generator's device, else CPU).
     dtype : torch.dtype
-        Floating dtype of the result.
+        ``torch.float64`` or ``torch.float32``.
 
     Returns
     -------
@@ -40,52 +48,91 @@ def sample_uniform(N: int, d: int, *, generator=None, device=None, dtype=torch.f
     """
     N = check_int(N, "N", low=1)
     d = check_int(d, "d", low=2)
+    dtype = as_dtype(dtype)
     dev = _device_of(generator, device)
+    check_size(N, d, dtype, dev, copies=2)
     g = as_generator(generator, dev)
     z = _randn((N, d), g, dev, dtype)
     return z / torch.linalg.vector_norm(z, dim=1, keepdim=True)
 
 
 def _wood_t(kappa: Tensor, d: int, g: torch.Generator) -> Tensor:
-    """Wood's (1994) rejection sampler of :math:`t = w^\\top u`, one draw per entry of ``kappa``.
+    """Wood's (1994) rejection sampler of :math:`t = w^\\top u`, one draw per entry of ``kappa``;
+    returns :math:`1 - t`, computed without cancellation at any finite ``kappa``.
 
-    Target density :math:`\\propto e^{\\kappa t}(1-t^2)^{(d-3)/2}` on :math:`[-1, 1]`; proposal
-    :math:`t = (1-(1+b)z)/(1-(1-b)z)` with :math:`z \\sim \\mathrm{Beta}((d-1)/2, (d-1)/2)` drawn as
-    :math:`(1 + y_1)/2` for ``y`` uniform on :math:`S^{d-1}`, accepted when
-    :math:`\\kappa t + (d-1)\\log(1 - x_0 t) - c \\ge \\log U`. Computed in float64 on ``kappa``'s device.
+    Target density :math:`\\propto e^{\\kappa t}(1-t^2)^{(d-3)/2}` on :math:`[-1, 1]`; with
+    :math:`m = d - 1`, :math:`b = m / (2\\kappa + \\sqrt{4\\kappa^2 + m^2})`,
+    :math:`x_0 = (1-b)/(1+b)`, the proposal :math:`t = (1-(1+b)z)/(1-(1-b)z)`,
+    :math:`z \\sim \\mathrm{Beta}(m/2, m/2)` (drawn as :math:`(1 + y_1/\\lVert y\\rVert)/2`, ``y`` standard
+    normal in :math:`\\mathbb R^d`) is accepted when
+    :math:`\\kappa t + m\\log(1 - x_0 t) - \\kappa x_0 - m\\log(1 - x_0^2) \\ge \\log U`.
+    Written in :math:`z` and :math:`\\bar z = 1 - z` alone,
+
+    .. math::
+        1 - t = \\frac{2 b z}{\\bar z + b z}, \\qquad
+        \\kappa(t - x_0) = \\frac{2\\kappa b\\,(\\bar z - z)}{(1 + b)(\\bar z + b z)}, \\qquad
+        \\frac{1 - x_0 t}{1 - x_0^2} = \\frac{1 + b}{2(\\bar z + b z)},
+
+    with :math:`\\kappa b = (m/2) / (1 + \\sqrt{1 + (m/2\\kappa)^2})`, every term is O(1) whatever
+    ``kappa``: the textbook form subtracts numbers of size ``kappa`` (at ``kappa = 1e16`` it never accepts).
+    :math:`z, \\bar z` come from ``y`` without cancellation either. Computed in float64 on ``kappa``'s
+    device.
     """
-    m1 = d - 1.0
+    m = d - 1.0
     k = kappa.to(torch.float64)
-    b = m1 / (2.0 * k + torch.sqrt(4.0 * k * k + m1 * m1))
-    x0 = (1.0 - b) / (1.0 + b)
-    c = k * x0 + m1 * torch.log1p(-x0 * x0)
+    pos = k > 0
+    kb = torch.where(
+        pos, (0.5 * m) / (1.0 + torch.hypot(torch.ones_like(k), 0.5 * m / k)), torch.zeros_like(k)
+    )
+    b = torch.where(pos, kb / torch.where(pos, k, torch.ones_like(k)), torch.ones_like(k))
+    tiny = torch.finfo(torch.float64).tiny
     out = torch.empty_like(k)
     todo = torch.arange(k.numel(), device=k.device)
     while todo.numel() > 0:
         n = todo.numel()
         y = _randn((n, d), g, k.device, torch.float64)
-        z = 0.5 * (1.0 + y[:, 0] / torch.linalg.vector_norm(y, dim=1))
-        bb, xx, cc, kk = b[todo], x0[todo], c[todo], k[todo]
-        t = (1.0 - (1.0 + bb) * z) / (1.0 - (1.0 - bb) * z)
+        a = y[:, 0]
+        r2 = (y[:, 1:] * y[:, 1:]).sum(dim=1)
+        s = torch.sqrt(a * a + r2)
+        # s + a and s - a, the smaller one as r2 / (the larger): z = (s + a) / 2s, 1 - z = (s - a) / 2s
+        big = s + a.abs()
+        small = r2 / big.clamp_min(tiny)
+        zp = torch.where(a >= 0, big, small) / (2.0 * s).clamp_min(tiny)
+        zm = torch.where(a >= 0, small, big) / (2.0 * s).clamp_min(tiny)
+        bb, kk = b[todo], kb[todo]
+        den = (zm + bb * zp).clamp_min(tiny)
         logu = torch.log(_rand((n,), g, k.device, torch.float64))
-        acc = kk * t + m1 * torch.log1p(-xx * t) - cc >= logu
-        out[todo[acc]] = t[acc]
+        acc = 2.0 * kk * (zm - zp) / ((1.0 + bb) * den) + m * torch.log((1.0 + bb) / (2.0 * den)) >= logu
+        out[todo[acc]] = (2.0 * bb * zp / den)[acc]
         todo = todo[~acc]
     return out
 
 
 def _vmf_rows(mu: Tensor, kappa: Tensor, g: torch.Generator) -> Tensor:
-    """One vMF draw per row of ``mu`` (unit, float64) with per-row ``kappa``."""
+    """One vMF draw per row of ``mu`` (unit, float64) with per-row ``kappa``.
+
+    :math:`u = (1 - \\epsilon)\\, w + \\sqrt{\\epsilon(2 - \\epsilon)}\\, \\xi`, :math:`\\epsilon = 1 - t`:
+    the tangential part keeps its exact size even where ``t`` rounds to 1 (large ``kappa``).
+    """
     n, d = mu.shape
-    t = _wood_t(kappa, d, g)
+    eps = _wood_t(kappa, d, g)
     xi = _randn((n, d), g, mu.device, torch.float64)
     xi = xi - (xi * mu).sum(dim=1, keepdim=True) * mu
     xi = xi / torch.linalg.vector_norm(xi, dim=1, keepdim=True).clamp_min(1e-300)
-    return t[:, None] * mu + torch.sqrt((1.0 - t * t).clamp_min(0.0))[:, None] * xi
+    return (1.0 - eps)[:, None] * mu + torch.sqrt((eps * (2.0 - eps)).clamp_min(0.0))[:, None] * xi
 
 
 def _as_means(mean, name: str, device) -> Tensor:
-    m = torch.as_tensor(mean, dtype=torch.float64, device=device)
+    if isinstance(mean, Tensor) and (
+        mean.is_complex() or not (mean.is_floating_point() or mean.dtype.is_signed)
+    ):
+        raise TypeError(f"{name} must be a real array of shape (d,) or (n, d); got dtype {mean.dtype}")
+    try:
+        m = torch.as_tensor(mean, dtype=torch.float64, device=device)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise TypeError(
+            f"{name} must be a real array of shape (d,) or (n, d); got {type(mean).__name__}"
+        ) from exc
     if m.ndim == 1:
         m = m[None, :]
     if m.ndim != 2 or m.shape[1] < 2:
@@ -125,6 +172,7 @@ def sample_vmf(N: int, mean, kappa, *, generator=None, device=None, dtype=None) 
     N = check_int(N, "N", low=1)
     if dtype is None:
         dtype = mean.dtype if isinstance(mean, Tensor) and mean.is_floating_point() else torch.float64
+    dtype = as_dtype(dtype)
     if device is None and isinstance(mean, Tensor):
         device = mean.device
     dev = _device_of(generator, device)
@@ -135,6 +183,7 @@ def sample_vmf(N: int, mean, kappa, *, generator=None, device=None, dtype=None) 
         mu = mu.expand(N, -1)
     elif mu.shape[0] != N:
         raise ValueError(f"mean must have shape (d,) or ({N}, d); got {tuple(mu.shape)}")
+    check_size(N, mu.shape[1], torch.float64, dev, copies=4)
     k = _as_kappas(kappa, N, dev)
     return _vmf_rows(mu, k, g).to(dtype)
 
@@ -143,7 +192,12 @@ def _as_kappas(kappa, N: int, device) -> Tensor:
     if isinstance(kappa, numbers.Real) and not isinstance(kappa, bool):
         check_real(kappa, "kappa", low=0.0)
         return torch.full((N,), float(kappa), dtype=torch.float64, device=device)
-    k = torch.as_tensor(kappa, dtype=torch.float64, device=device)
+    try:
+        k = torch.as_tensor(kappa, dtype=torch.float64, device=device)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise TypeError(
+            f"kappa must be a number or an array of shape ({N},); got {type(kappa).__name__}"
+        ) from exc
     if k.ndim == 0:
         k = k.expand(N)
     if k.shape != (N,):
@@ -180,6 +234,7 @@ def sample_mixture(N: int, means, kappas, weights, *, generator=None, device=Non
     N = check_int(N, "N", low=1)
     if dtype is None:
         dtype = means.dtype if isinstance(means, Tensor) and means.is_floating_point() else torch.float64
+    dtype = as_dtype(dtype)
     if device is None and isinstance(means, Tensor):
         device = means.device
     dev = _device_of(generator, device)
