@@ -158,10 +158,12 @@ def sliced_w2_uniform(points, n_projections: int = 50, seed=0) -> float:
     -------
     float
     """
-    import ot
-
     x = _f64(points).cpu().numpy()
     n_projections = check_int(n_projections, "n_projections", low=1)
+    if seed is not None:
+        seed = check_int(seed, "seed", low=0, high=2**32 - 1)
+    import ot
+
     x = x / np.linalg.norm(x, axis=1, keepdims=True)
     return float(ot.sliced_wasserstein_sphere_unif(x, n_projections=n_projections, seed=seed))
 
@@ -185,7 +187,8 @@ def gaussianity(points, k: int, *, seed=None, **kwargs):
     seed : None or int
         Seed of a random orthonormal frame (default: coordinate axes).
     **kwargs
-        Passed to :func:`theory.gaussianity.diagnose`.
+        Passed to :func:`theory.gaussianity.diagnose`; its own ``seed`` (random projections, sliced
+        Wasserstein slices) defaults to ``seed``, or 0, so the same points give the same diagnosis.
 
     Returns
     -------
@@ -196,12 +199,15 @@ def gaussianity(points, k: int, *, seed=None, **kwargs):
     x = _f64(points).cpu().numpy()
     d = x.shape[1]
     k = check_int(k, "k", low=1, high=d)
+    if seed is not None:
+        seed = check_int(seed, "seed", low=0)
     if seed is None:
         z = x[:, :k]
     else:
         rng = np.random.default_rng(seed)
         frame, _ = np.linalg.qr(rng.standard_normal((d, k)))
         z = x @ frame
+    kwargs.setdefault("seed", 0 if seed is None else seed)
     return diagnose(math.sqrt(d) * z, **kwargs)
 
 

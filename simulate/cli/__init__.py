@@ -1,8 +1,12 @@
 """Command line of :mod:`simulate`: ``python -m simulate flow|rates|sweep|experiment ...``.
 
-Each command is a ``_add_<name>(subparsers)`` function that registers its parser; :func:`main`
-dispatches. Bad arguments print one line ``python -m simulate <command>: error: ...`` and exit 2 (no
-traceback); outputs are written atomically and never over an input.
+Each command is a ``_add_<name>(subparsers, formatter)`` function that registers its parser (defaults
+shown in ``--help``, :class:`theory._cli.Formatter`); :func:`main` dispatches. Every error ends in one
+line ``python -m simulate <command>: error: ...``: bad input, a file or folder (``OSError``), torch's
+``RuntimeError`` (devices, memory) exit 2; a sweep whose points failed exits 1; an interrupt exits 130
+(finished sweep points are kept). Outputs go to ``results/`` unless given; the published
+``docs/data`` / ``docs/figures`` change only through ``--publish`` at full size; every output is checked
+before the work and written atomically, never over an input.
 
 Layout: ``_common`` (shared helpers), ``_rates`` (``rates``, ``sweep``), ``_experiment``, ``_flow``.
 """
@@ -10,13 +14,13 @@ Layout: ``_common`` (shared helpers), ``_rates`` (``rates``, ``sweep``), ``_expe
 from __future__ import annotations
 
 import argparse
-import sys
 
-from simulate.cli._common import _PROG, _Parser, _UsageError
+from simulate.cli._common import PROG, report_error
 from simulate.cli._experiment import _add_experiment
 from simulate.cli._flow import _add_flow
 from simulate.cli._rates import QUICK, _add_rates, _add_sweep
 from theory import __version__
+from theory._cli import build
 
 __all__ = ["COMMANDS", "QUICK", "build_parser", "main"]
 
@@ -31,32 +35,25 @@ COMMANDS = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m simulate`` with the commands of :data:`COMMANDS`, in that order."""
-    parser = _Parser(
-        prog=_PROG,
-        description="Particle flows, Monte Carlo rate studies and sweeps on spheres (torch; theory is the "
-        "reference).",
+    return build(
+        PROG,
+        "Particle flows, Monte Carlo rate studies and sweeps on spheres (torch; theory is the reference).",
+        COMMANDS,
+        version=__version__,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="command", parser_class=_Parser)
-    for _, add in COMMANDS:
-        add(sub)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from simulate.sweep import SweepError
-
+    """Run ``python -m simulate``; returns the exit status (errors: one line, see the module docstring)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt as exc:
+        return report_error("", exc)
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
     try:
         return int(args.func(args) or 0)
-    except (_UsageError, ValueError, TypeError, FileNotFoundError) as exc:
-        msg = str(exc).strip().splitlines()
-        print(f"{_PROG} {args.command}: error: {msg[0] if msg else type(exc).__name__}", file=sys.stderr)
-        return 2
-    except SweepError as exc:  # points failed at run time: finished ones are kept, a rerun resumes
-        print(f"{_PROG} {args.command}: error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+    except (ValueError, TypeError, KeyError, OSError, RuntimeError, MemoryError, KeyboardInterrupt) as exc:
+        return report_error(args.command, exc)

@@ -81,7 +81,13 @@ def _check_weights(weights, x: Tensor) -> Tensor | None:
     """Normalised weights as a tensor of ``x``'s dtype and device (``None`` for equal weights)."""
     if weights is None:
         return None
-    w = torch.as_tensor(weights, device=x.device)
+    form = f"weights must be a real tensor of shape ({x.shape[0]},)"
+    if isinstance(weights, str | bytes | bool):
+        raise TypeError(f"{form}; got {weights!r}")
+    try:
+        w = torch.as_tensor(weights, device=x.device)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise TypeError(f"{form}; got {type(weights).__name__}") from exc
     if not (w.is_floating_point() or w.dtype in (torch.int32, torch.int64)):
         raise TypeError(f"weights must be a real tensor of shape ({x.shape[0]},); got dtype {w.dtype}")
     w = w.to(x.dtype)

@@ -75,6 +75,7 @@ def surrogate_jq(points, alpha, q, *, block_size=None) -> Tensor:
     -------
     Tensor, shape ()
     """
+    points = check_points(points, "points")
     q = _check_q(q)
     m = points.mean(dim=0)
     return phi(points, alpha, block_size=block_size) - q * (m * m).sum()

@@ -13,6 +13,7 @@
 
 Layout (private parts behind this ``__init__``, which re-exports every public name):
 
+- ``_config``: :data:`PARAMS` (every size and parameter), :func:`experiment_config`;
 - ``_starts``: :data:`STARTS`, :func:`start_points`, :func:`flow_phi`;
 - ``_t1``, ``_c1``, ``_beyond``, ``_langevin``: one experiment each, with its figure;
 - ``_run``: :data:`EXPERIMENTS`, :func:`run_experiment`.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from simulate.experiments._beyond import beyond_vmf
 from simulate.experiments._c1 import c1_plateau
+from simulate.experiments._config import PARAMS, experiment_config
 from simulate.experiments._langevin import langevin_finite_n, langevin_route
 from simulate.experiments._run import EXPERIMENTS, run_experiment
 from simulate.experiments._starts import STARTS, flow_phi, start_points
@@ -29,9 +31,11 @@ from simulate.experiments._t1 import t1_starts
 
 __all__ = [
     "EXPERIMENTS",
+    "PARAMS",
     "STARTS",
     "beyond_vmf",
     "c1_plateau",
+    "experiment_config",
     "flow_phi",
     "langevin_finite_n",
     "langevin_route",

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from simulate.experiments._starts import start_points
+from simulate.experiments._config import params
+from simulate.experiments._starts import run_args, start_points
 
 # --------------------------------------------------------------------------------------------------
 # beyond the vMF family (App. D surrogate J_q)
@@ -80,17 +81,20 @@ def beyond_vmf(
     below the reference) at ``f < 1`` beats the vMF family; the particle threshold is the smallest such
     ``q``. Repeated at two N to extrapolate.
     """
+    quick, seed, device, dtype = run_args(quick, seed, device, dtype)
     from simulate.rates import minimize_phi_particles
     from theory.regularized import surrogate_threshold
     from theory.uniformity import phi_uniform
 
-    cases = [(3, 4.0), (3, 10.0), (8, 10.0)] if not quick else [(3, 4.0)]
-    Ns = (32, 64) if not quick else (32,)
-    fs = (0.8, 0.95, 1.05, 1.25) if not quick else (0.8, 1.25)
-    starts = ("vmf", "ring", "caps") if not quick else ("uniform", "vmf")
-    max_steps = 400 if quick else 500
+    if torch.device(device or "cpu").type != "cpu" or dtype != torch.float64:
+        raise ValueError(
+            "beyond-vmf minimises with scipy's L-BFGS in float64 on the CPU; --device, --dtype do not apply"
+        )
+    p = params("beyond-vmf", quick)
+    max_steps, tilt = p["max_steps"], p["tilt_m_norm"]
     out: dict[str, Any] = {"cases": []}
-    for d, alpha in cases:
+    for c in p["cases"]:
+        d, alpha = c["d"], c["alpha"]
         st = surrogate_threshold(d, alpha)
         case: dict[str, Any] = {
             "d": d,
@@ -102,23 +106,26 @@ def beyond_vmf(
             "by_N": {},
         }
         ps = phi_uniform(d, alpha)
-        for N in Ns:
+        for N in p["Ns"]:
             x_ref = minimize_phi_particles(
-                start_points("uniform", N, d, seed=seed + 999), alpha, max_steps=max_steps
+                start_points("uniform", N, d, seed=seed + 999),
+                alpha,
+                tol=p["reference_tol"],
+                max_steps=max_steps,
             ).points
             phi_ref = float(
                 __import__("simulate.energies", fromlist=["phi_and_grad"]).phi_and_grad(x_ref, alpha)[0]
             )
             m_ref = float((x_ref.mean(0) ** 2).sum())
             rows = []
-            for f in fs:
+            for f in p["q_factors"]:
                 q = f * st.qc_global
                 jref = phi_ref - q * m_ref
                 best = None
-                for kind in starts:
-                    kap = 2.0 * st.kappa_at_global if kind == "vmf" else 10.0
+                for kind in p["starts"]:
+                    kap = p["vmf_kappa_factor"] * st.kappa_at_global if kind == "vmf" else p["kappa_start"]
                     x0 = start_points(kind, N, d, seed=seed, kappa=max(kap, 1.0))
-                    x, j, nit = _minimize_jq(x0, alpha, q, max_steps=max_steps, tol=1e-7)
+                    x, j, nit = _minimize_jq(x0, alpha, q, max_steps=max_steps, tol=p["tol"])
                     if best is None or j < best["J"]:
                         best = {"J": j, "start": kind, "x": x, "n_steps": nit}
                 x = best.pop("x")
@@ -132,8 +139,8 @@ def beyond_vmf(
                         "phi_gap_best": float(best["J"] + q * sh["m_norm"] ** 2 - ps),
                         "best_start": best["start"],
                         **sh,
-                        "tilted_wins": bool(sh["m_norm"] > 0.05 and best["J"] < jref - 1e-9),
-                        "points": x.numpy() if (sh["m_norm"] > 0.05 and f < 1.0) else None,
+                        "tilted_wins": bool(sh["m_norm"] > tilt and best["J"] < jref - 1e-9),
+                        "points": x.numpy() if (sh["m_norm"] > tilt and f < 1.0) else None,
                     }
                 )
             wins = [r["q"] for r in rows if r["tilted_wins"]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from simulate.experiments._starts import run_args
+
 # --------------------------------------------------------------------------------------------------
 # C1
 # --------------------------------------------------------------------------------------------------
@@ -23,18 +25,20 @@ def c1_plateau(
     the ``u`` against :math:`N(0, I_k)` by :func:`theory.gaussianity.diagnose` (AD, DP pass rates, CV)
     beside the same diagnostics of i.i.d. uniform points of the same size, and the exact projection TV.
     """
+    quick, seed, device, dtype = run_args(quick, seed, device, dtype)
     from simulate.energies import Energy, phi
+    from simulate.experiments._config import params
     from simulate.flows import adam_flow, run
     from simulate.observables import gaussianity, phi_gap
     from simulate.sphere import sample_uniform, sample_vmf
     from theory.sphere import projection_tv
 
-    d, N, alpha, a, rho = (16, 128, 8.0, 0.5, 100.0) if quick else (32, 512, 10.0, 0.5, 100.0)
-    k = 8
-    n_steps = 80 if quick else 300
+    p = params("c1", quick)
+    d, N, alpha, a, rho, k = p["d"], p["N_pairs"], p["alpha"], p["plateau"], p["penalty"], p["k"]
+    n_steps = p["n_steps"]
     g = torch.Generator().manual_seed(seed)
     u0 = sample_uniform(N, d, generator=g)
-    v0 = sample_vmf(N, u0, 40.0, generator=g)
+    v0 = sample_vmf(N, u0, p["kappa_pair"], generator=g)
     x0 = torch.cat([u0, v0]).to(device=device or "cpu", dtype=dtype)
 
     def energy_fn(x):
@@ -43,13 +47,15 @@ def c1_plateau(
         return phi(x, alpha) + rho * (align - a) ** 2
 
     energy = Energy(energy_fn, manifold="sphere", name="C1 plateau", alpha=alpha)
-    init, step = adam_flow(energy, lr=0.03)
+    if p["optimizer"] != "adam":
+        raise ValueError(f"c1 runs Riemannian Adam; got optimizer {p['optimizer']!r}")
+    init, step = adam_flow(energy, lr=p["lr"])
     tr = run(
         init,
         step,
         x0,
         n_steps=n_steps,
-        record_every=max(1, n_steps // 50),
+        record_every=p["record_every"],
         energy=energy,
         alpha=alpha,
         progress=progress,

@@ -7,12 +7,15 @@ import math
 import numpy as np
 import torch
 
+from simulate.experiments._config import params
+from simulate.experiments._starts import run_args
+
 # --------------------------------------------------------------------------------------------------
 # regularised route: Langevin in R^d
 # --------------------------------------------------------------------------------------------------
 
 
-def _langevin_run(alpha, q, beta, lam, N, d, *, seed, n_steps, dt, progress):
+def _langevin_run(alpha, q, beta, lam, N, d, *, seed, n_steps, dt, record_every, progress, device, dtype):
     """Euclidean mean-field Langevin for the free energy from z0 ~ N(0, (2 lam)^-1 I_d) (one seed)."""
     from simulate.energies import Energy
     from simulate.flows import langevin_flow, run
@@ -20,13 +23,14 @@ def _langevin_run(alpha, q, beta, lam, N, d, *, seed, n_steps, dt, progress):
     energy = Energy.free_energy(alpha, q, beta, lam)
     g = torch.Generator().manual_seed(seed)
     z0 = torch.randn(N, d, generator=g, dtype=torch.float64) / math.sqrt(2 * lam)
+    z0 = z0.to(device=device or "cpu", dtype=dtype)
     init, step = langevin_flow(energy, dt=dt, beta=beta, manifold="euclidean", generator=seed)
     return run(
         init,
         step,
         z0,
         n_steps=n_steps,
-        record_every=max(1, n_steps // 30),
+        record_every=record_every,
         energy=energy,
         alpha=alpha,
         progress=progress,
@@ -47,25 +51,27 @@ def langevin_route(
     (``beta`` above beta*). The radius is tested against the chi law (KS), the directions by ``||m||^2``
     and the projections :math:`\\sqrt{2\\lambda}\\, z_k` against N(0, 1) by theory.gaussianity.
     """
+    quick, seed, device, dtype = run_args(quick, seed, device, dtype)
     from scipy import stats
 
     from simulate.observables import gaussianity
     from theory.regularized import beta_threshold_vmf
 
-    d, N, alpha, eta2, lam = (8, 256, 10.0, 0.5, 0.5) if quick else (8, 512, 10.0, 0.5, 0.5)
+    p = params("langevin", quick)
+    d, N, alpha, eta2, lam = p["d"], p["N"], p["alpha"], p["eta2"], p["lam"]
     q = alpha * (1.0 - eta2)
     bstar, kstar = beta_threshold_vmf(d, alpha, eta2)
-    n_steps = 300 if quick else 2000
-    dt = 0.01
+    n_steps, dt = p["n_steps"], p["dt"]
+    run_opts = {"n_steps": n_steps, "dt": dt, "record_every": p["record_every"], "progress": progress}
     rows = []
-    for fb in (0.5, 2.0) if quick else (0.25, 0.5, 0.8, 1.25, 2.0, 4.0):
+    for fb in p["beta_factors"]:
         beta = max(fb * bstar, 1e-3) if bstar > 0 else fb
-        tr = _langevin_run(alpha, q, beta, lam, N, d, seed=seed, n_steps=n_steps, dt=dt, progress=progress)
+        tr = _langevin_run(alpha, q, beta, lam, N, d, seed=seed, device=device, dtype=dtype, **run_opts)
         z = tr.final_state.points.detach().double()
         r = torch.linalg.vector_norm(z, dim=1).numpy() * math.sqrt(2 * lam)
         ks = stats.kstest(r, stats.chi(d).cdf)
         u = z / torch.linalg.vector_norm(z, dim=1, keepdim=True)
-        diag = gaussianity(u, min(4, d)).to_dict()
+        diag = gaussianity(u, min(p["k"], d)).to_dict()
         rows.append(
             {
                 "beta": beta,
@@ -107,23 +113,22 @@ def langevin_finite_n(
     mean-field (N -> infinity) question is whether :math:`N\\lVert m\rVert^2` stays O(N) (a tilt) or
     falls to O(1) as N grows at fixed ``beta/beta*``. Same settings as :func:`langevin_route`.
     """
+    quick, seed, device, dtype = run_args(quick, seed, device, dtype)
     from theory.regularized import beta_threshold_vmf
     from theory.uniformity import phi_uniform
 
-    d, alpha, eta2, lam, dt = 8, 10.0, 0.5, 0.5, 0.01
+    p = params("langevin-n", quick)
+    d, alpha, eta2, lam, dt = p["d"], p["alpha"], p["eta2"], p["lam"], p["dt"]
     q = alpha * (1.0 - eta2)
     bstar, _ = beta_threshold_vmf(d, alpha, eta2)
-    Ns = (256, 512) if quick else (512, 1024, 2048)
-    fbs = (1.25,) if quick else (1.25, 1.6)
-    n_steps = 300 if quick else 1500
+    n_steps = p["n_steps"]
+    run_opts = {"n_steps": n_steps, "dt": dt, "record_every": p["record_every"], "progress": progress}
     rows = []
-    for fb in fbs:
+    for fb in p["beta_factors"]:
         beta = fb * bstar
-        for N in Ns:
-            tr = _langevin_run(
-                alpha, q, beta, lam, N, d, seed=seed, n_steps=n_steps, dt=dt, progress=progress
-            )
-            tail = np.asarray(tr.mean_sq_norm)[-8:]
+        for N in p["Ns"]:
+            tr = _langevin_run(alpha, q, beta, lam, N, d, seed=seed, device=device, dtype=dtype, **run_opts)
+            tail = np.asarray(tr.mean_sq_norm)[-p["tail"] :]
             rows.append(
                 {
                     "beta_over_beta_star": fb,

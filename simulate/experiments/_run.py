@@ -39,38 +39,76 @@ def run_experiment(
     progress: bool = False,
     command: str = "",
     threads: int | None = 1,
+    publish: bool = False,
 ) -> str:
-    """Run one experiment, write its JSON (with command, config, seed, commit, wall time) and figure.
+    """Run one experiment, write its JSON (result beside its provenance) and its figure.
 
-    ``threads`` sets ``torch.set_num_threads`` (default 1: the particle problems here are small, and on
-    a shared machine intra-op barriers cost more than they save; ``None`` leaves torch's default).
+    The JSON holds ``experiment``, ``description``, the record of :func:`theory._results.provenance`
+    (``command``, ``config`` = :func:`experiment_config`, ``config_key``, ``seed``, ``quick``, ``commit``,
+    ``version``, ``wall_seconds``, ``finished_utc``), ``dtype``, ``threads`` and ``result``. Both outputs are
+    checked before any work (:func:`theory._results.check_outputs`: files, distinct, writable, inside
+    ``docs/data`` / ``docs/figures`` only with ``publish``).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`EXPERIMENTS`.
+    quick : bool
+        Smoke sizes (refused with ``publish``).
+    seed : int
+    device : torch.device or str, optional
+    dtype : {"float64", "float32"}
+    json_path, png_path : path, optional
+        Outputs (nothing is written for ``None``).
+    progress : bool
+    command : str
+        The command line to record.
+    threads : int or None
+        ``torch.set_num_threads`` for the run, restored after (default 1: the particle problems here are
+        small, and on a shared machine intra-op barriers cost more than they save; ``None`` keeps torch's
+        count).
+    publish : bool
+        The outputs may lie in the published folders.
 
     Returns
     -------
     str
         A one-line summary.
     """
-    from simulate.rates import _torch_dtype
-    from theory._io import git_commit
+    from simulate.experiments._config import experiment_config
+    from simulate.sphere import as_device, as_dtype
+    from theory._results import check_outputs, provenance, refuse_quick_publish
 
     if name not in EXPERIMENTS:
-        raise ValueError(f"experiment must be one of {', '.join(EXPERIMENTS)}; got {name!r}")
+        raise ValueError(f"experiment name must be one of {', '.join(EXPERIMENTS)}; got {name!r}")
     fn, desc, plot = EXPERIMENTS[name]
-    if threads is not None:
-        torch.set_num_threads(as_int(threads, "threads", low=1))
-    t0 = time.perf_counter()
-    res = fn(quick=quick, seed=seed, device=device, dtype=_torch_dtype(dtype), progress=progress)
-    wall = time.perf_counter() - t0
+    refuse_quick_publish(publish, quick)
+    torch_dtype = as_dtype(dtype)
+    dtype = str(torch_dtype).removeprefix("torch.")
+    dev = as_device(device) if device is not None else None
+    n_threads = torch.get_num_threads() if threads is None else as_int(threads, "threads", low=1)
+    config = experiment_config(name, quick=quick, seed=seed, dtype=dtype, threads=n_threads)
+    check_outputs({"json_path": json_path, "png_path": png_path}, publish=publish)
+    before = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        t0 = time.perf_counter()
+        res = fn(quick=quick, seed=seed, device=dev, dtype=torch_dtype, progress=progress)
+        wall = time.perf_counter() - t0
+    finally:
+        torch.set_num_threads(before)
     record = {
         "experiment": name,
         "description": desc,
-        "command": command,
-        "quick": quick,
-        "seed": seed,
+        **provenance(
+            config=config,
+            seed=seed,
+            quick=quick,
+            wall_seconds=wall,
+            command=command or f"simulate.experiments.run_experiment({name!r}, quick={quick})",
+        ),
         "dtype": dtype,
-        "threads": torch.get_num_threads(),
-        "commit": git_commit(),
-        "wall_seconds": wall,
+        "threads": n_threads,
         "result": res,
     }
     if json_path is not None:

@@ -11,6 +11,17 @@ from theory._validation import as_int, as_real
 STARTS = ("uniform", "vmf", "clustered", "antipodal", "ring", "caps")
 
 
+def run_args(quick, seed, device, dtype) -> tuple[bool, int, torch.device, torch.dtype]:
+    """``quick`` (a bool), the seed (``0 <= seed < 2**63``), device and dtype of an experiment, checked
+    before any work."""
+    from simulate.sphere import as_device, as_dtype
+
+    if not isinstance(quick, bool):
+        raise TypeError(f"quick must be True or False; got {quick!r}")
+    seed = as_int(seed, "seed", low=0, high=2**63 - 1)
+    return quick, seed, as_device(device if device is not None else "cpu"), as_dtype(dtype)
+
+
 def start_points(
     kind: str, N: int, d: int, *, seed: int = 0, kappa: float = 20.0, device=None, dtype=torch.float64
 ) -> torch.Tensor:
@@ -32,12 +43,16 @@ def start_points(
     -------
     Tensor, shape (N, d)
     """
-    from simulate.sphere import sample_mixture, sample_uniform, sample_vmf
+    from simulate.sphere import check_size, sample_mixture, sample_uniform, sample_vmf
 
+    if kind not in STARTS:
+        raise ValueError(f"start kind must be one of {', '.join(STARTS)}; got {kind!r}")
     N = as_int(N, "N", low=1)
     d = as_int(d, "d", low=2)
     kappa = as_real(kappa, "kappa", low=0.0)
-    g = torch.Generator().manual_seed(int(seed))
+    _, seed, device, dtype = run_args(False, seed, device, dtype)
+    check_size(N, d, torch.float64, device, copies=4)
+    g = torch.Generator().manual_seed(seed)
     e1 = torch.zeros(d, dtype=torch.float64)
     e1[0] = 1.0
     if kind == "uniform":

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from simulate.experiments._starts import flow_phi, start_points
+from simulate.experiments._config import params
+from simulate.experiments._starts import flow_phi, run_args, start_points
 
 # --------------------------------------------------------------------------------------------------
 # T1
@@ -28,19 +29,27 @@ def t1_starts(
         Per ``(d, start)``: the recorded steps, the gap, ``||m||^2``, the minimum gap over the run, the
         final gap; and the i.i.d. reference gap at the same N.
     """
+    quick, seed, device, dtype = run_args(quick, seed, device, dtype)
     from simulate.observables import phi_gap
     from simulate.sphere import sample_uniform
 
-    cfgs = [(3, 4.0), (16, 8.0)] if not quick else [(3, 4.0)]
-    N = 64 if quick else 256
-    n_steps = 60 if quick else 300
+    p = params("t1", quick)
+    N, n_steps = p["N"], p["n_steps"]
     out: dict[str, Any] = {"N": N, "n_steps": n_steps, "runs": {}}
-    for d, alpha in cfgs:
-        iid = [phi_gap(sample_uniform(N, d, generator=seed + 100 + r), alpha) for r in range(5)]
-        for kind in ("clustered", "vmf", "antipodal", "uniform"):
-            x0 = start_points(kind, N, d, seed=seed, kappa=20.0, device=device, dtype=dtype)
+    for case in p["cases"]:
+        d, alpha = case["d"], case["alpha"]
+        reps = range(p["iid_replicates"])
+        iid = [phi_gap(sample_uniform(N, d, generator=seed + 100 + r), alpha) for r in reps]
+        for kind in p["starts"]:
+            x0 = start_points(kind, N, d, seed=seed, kappa=p["kappa"], device=device, dtype=dtype)
             tr = flow_phi(
-                x0, alpha, lr=0.05, n_steps=n_steps, record_every=max(1, n_steps // 60), progress=progress
+                x0,
+                alpha,
+                optimizer=p["optimizer"],
+                lr=p["lr"],
+                n_steps=n_steps,
+                record_every=p["record_every"],
+                progress=progress,
             )
             out["runs"][f"d={d},{kind}"] = {
                 "d": d,

@@ -165,12 +165,16 @@ def _what_to_record(step, energy, manifold, alpha):
 
 
 def _check_observables(observables) -> dict:
+    from collections.abc import Mapping
+
+    if observables is not None and not isinstance(observables, Mapping):
+        raise TypeError(f"observables must be a mapping name -> callable; got {type(observables).__name__}")
     obs = dict(observables or {})
     for name, fn in obs.items():
         if not callable(fn):
-            raise TypeError(f"observable {name!r} must be callable")
+            raise TypeError(f"observables[{name!r}] must be callable; got {type(fn).__name__}")
         if name in _BASE_COLUMNS:
-            raise ValueError(f"observable name {name!r} clashes with a base column")
+            raise ValueError(f"observables[{name!r}]: the name clashes with a base column")
     return obs
 
 

@@ -30,42 +30,46 @@ R-N, four readings of "the empirical minimiser approaches the population one at 
 
 Layout (private parts behind this ``__init__``, which re-exports every public name):
 
+- ``_config``: :data:`RD_DEFAULTS`, :data:`RN_DEFAULTS`, :data:`QUICK`, :func:`check_config`,
+  :func:`study_config`;
 - ``_fit``: :class:`PowerLawFit`, :func:`fit_power_law`;
 - ``_minimize``: :class:`MinimizeResult`, :func:`minimize_phi_particles`;
 - ``_points``: :func:`rn_point`, :func:`rd_point`, :func:`sw_floor`, :data:`KS_FLOOR`;
-- ``_study``: the defaults, :func:`rn_points`, :func:`rd_points`, the summaries, :func:`classify_slope`,
+- ``_study``: :func:`rn_points`, :func:`rd_points`, the summaries, :func:`classify_slope`,
   :class:`RateStudy`, :func:`rates_study`;
 - ``_plot``: :func:`plot_rates`.
 """
 
 from __future__ import annotations
 
+from simulate.rates._config import QUICK, RD_DEFAULTS, RN_DEFAULTS, check_config, study_config
 from simulate.rates._fit import PowerLawFit, fit_power_law
 from simulate.rates._minimize import MinimizeResult, minimize_phi_particles
 from simulate.rates._minimize import _torch_dtype as _torch_dtype
 from simulate.rates._plot import plot_rates
 from simulate.rates._points import KS_FLOOR, rd_point, rn_point, sw_floor
 from simulate.rates._study import (
-    RD_DEFAULTS,
-    RN_DEFAULTS,
     SLOPE_MARGIN,
     RateStudy,
     classify_slope,
     rates_study,
     rd_points,
     rn_points,
+    slope_verdict,
     summarize_rd,
     summarize_rn,
 )
 
 __all__ = [
     "KS_FLOOR",
+    "QUICK",
     "RD_DEFAULTS",
     "RN_DEFAULTS",
     "SLOPE_MARGIN",
     "MinimizeResult",
     "PowerLawFit",
     "RateStudy",
+    "check_config",
     "classify_slope",
     "fit_power_law",
     "minimize_phi_particles",
@@ -75,6 +79,8 @@ __all__ = [
     "rd_points",
     "rn_point",
     "rn_points",
+    "slope_verdict",
+    "study_config",
     "summarize_rd",
     "summarize_rn",
     "sw_floor",

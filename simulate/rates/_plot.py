@@ -14,9 +14,13 @@ def plot_rates(study: RateStudy | dict):
     -------
     matplotlib.figure.Figure
     """
+    s = study.to_dict() if isinstance(study, RateStudy) else study
+    if not isinstance(s, dict) or not {"rd", "rn", "config"} <= s.keys():
+        raise TypeError(
+            f"study must be a RateStudy or its dict (keys rd, rn, config); got {type(study).__name__}"
+        )
     from matplotlib.figure import Figure
 
-    s = study.to_dict() if isinstance(study, RateStudy) else study
     fig = Figure(figsize=(13, 5.2), layout="constrained")
     ax = fig.subplots(1, 2)
     rd = s["rd"]

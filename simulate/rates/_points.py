@@ -26,6 +26,50 @@ def sw_floor(N: int) -> float:
     return 1.0 / (math.sqrt(12.0) * N)
 
 
+_RN_KEYS = ("kind", "N", "d", "alpha", "seed", "kappa_pair", "n_projections", "n_batches")
+_RD_KEYS = ("kind", "d", "k", "N", "seed")
+
+
+def _check_point(point, required: tuple[str, ...], what: str) -> dict:
+    """A point of a rate study with its keys present and every value in range (errors name ``point``)."""
+    from collections.abc import Mapping
+
+    from theory._validation import check_int, check_real
+    from theory.special import KAPPA_MAX
+
+    if not isinstance(point, Mapping):
+        raise TypeError(f"point must be a mapping (a {what} point); got {type(point).__name__}")
+    missing = [k for k in required if k not in point]
+    if point.get("kind") == "flow":
+        missing += [k for k in ("alpha", "tol", "max_steps") if k not in point and k not in missing]
+    if missing:
+        raise ValueError(f"point lacks {', '.join(missing)} (a {what} point has {', '.join(required)})")
+    if point["kind"] not in ("iid", "flow"):
+        raise ValueError(f"point['kind'] must be 'iid' or 'flow'; got {point['kind']!r}")
+    lows = {
+        "N": 1,
+        "d": 2,
+        "seed": 0,
+        "k": 1,
+        "n_projections": 1,
+        "n_batches": 1,
+        "max_steps": 0,
+        "threads": 1,
+    }
+    for key, low in lows.items():
+        if key in point:
+            check_int(point[key], f"point[{key!r}]", low=low)
+    if "alpha" in point:
+        check_real(point["alpha"], "point['alpha']", low=0.0, low_open=True, high=KAPPA_MAX)
+    if "kappa_pair" in point:
+        check_real(point["kappa_pair"], "point['kappa_pair']", low=0.0, high=KAPPA_MAX)
+    if "tol" in point:
+        check_real(point["tol"], "point['tol']", low=0.0)
+    if "k" in point and point["k"] >= point["d"]:
+        raise ValueError(f"point['k'] must be < point['d']; got k = {point['k']}, d = {point['d']}")
+    return dict(point)
+
+
 def _particles(point: dict):
     """The particles of an R-N / R-d point: i.i.d. uniform, or Phi-minimising from an i.i.d. start."""
     import torch
@@ -67,6 +111,7 @@ def rn_point(point: dict) -> dict:
     """
     import torch
 
+    point = _check_point(point, _RN_KEYS, "R-N")
     torch.set_num_threads(int(point.get("threads", 1)))  # points run in parallel; one thread each
     from simulate.observables import mmd_uniform, phi_gap, sliced_w2_uniform
     from simulate.sphere import sample_uniform, sample_vmf
@@ -113,6 +158,7 @@ def rd_point(point: dict) -> dict:
     """
     import torch
 
+    point = _check_point(point, _RD_KEYS, "R-d")
     torch.set_num_threads(int(point.get("threads", 1)))  # points run in parallel; one thread each
     from simulate.sphere import sample_uniform
     from theory.sphere import ks_distance, mc_projection_tv, projection_ks, projection_tv

@@ -11,42 +11,21 @@ from typing import Any
 
 import numpy as np
 
+from simulate.rates._config import check_config
 from simulate.rates._fit import PowerLawFit, fit_power_law
 from simulate.rates._points import rd_point, rn_point, sw_floor
 from theory._io import ResultMixin, git_commit
+from theory._validation import check_real
 
 # --------------------------------------------------------------------------------------------------
 # studies
 # --------------------------------------------------------------------------------------------------
 
-RN_DEFAULTS = {
-    "Ns": [16, 32, 64, 128, 256, 512, 1024],
-    "Ns_flow": [16, 32, 64, 128],
-    "d": 3,
-    "alpha": 10.0,
-    "kappa_pair": 10.0,
-    "n_projections": 400,
-    "n_batches": 64,
-    "seeds": 8,
-    "seeds_flow": 3,
-    "tol": 1e-6,
-    "max_steps": 800,
-}
-RD_DEFAULTS = {
-    "ds": [8, 16, 32, 64, 128, 256, 512],
-    "ds_flow": [8, 16, 32, 64, 128, 256, 512],
-    "ks": [1, 2],
-    "n_samples": 100_000,
-    "n_particles": 256,
-    "alpha": 4.0,
-    "seeds": 3,
-    "max_steps": 500,
-    "tol": 1e-6,
-}
-
 
 def rn_points(cfg: dict) -> list[dict]:
-    """The independent points of the R-N study (both kinds, every N, every seed)."""
+    """The independent points of the R-N study (both kinds, every N, every seed); ``cfg`` overrides
+    :data:`RN_DEFAULTS` (checked by :func:`check_config`)."""
+    cfg = check_config("rn", cfg, where="cfg")
     return [
         {
             "kind": kind,
@@ -66,7 +45,9 @@ def rn_points(cfg: dict) -> list[dict]:
 
 
 def rd_points(cfg: dict) -> list[dict]:
-    """The independent points of the R-d study (i.i.d. per (d, k, seed); flow per (d, seed))."""
+    """The independent points of the R-d study (i.i.d. per (d, k, seed); flow per (d, seed)); ``cfg``
+    overrides :data:`RD_DEFAULTS` (checked by :func:`check_config`)."""
+    cfg = check_config("rd", cfg, where="cfg")
     pts = [
         {"kind": "iid", "d": int(d), "k": int(k), "N": int(cfg["n_samples"]), "seed": int(s)}
         for d in cfg["ds"]
@@ -100,8 +81,19 @@ def _grid(points: list[dict], results: list[dict], select: dict, axis: str, key:
     return np.array(xs, dtype=np.float64), np.array([[v for _, v in sorted(rows[x_])] for x_ in xs])
 
 
+def _check_records(points, results) -> None:
+    """Points and their results, one each, as lists of mappings."""
+    for name, seq in (("points", points), ("results", results)):
+        if not isinstance(seq, list | tuple) or not all(isinstance(p, dict) for p in seq):
+            raise TypeError(f"{name} must be a list of dicts; got {type(seq).__name__}")
+    if len(points) != len(results) or not points:
+        raise ValueError(f"points and results must pair up one to one; got {len(points)} and {len(results)}")
+
+
 def summarize_rn(points: list[dict], results: list[dict], cfg: dict) -> dict:
     """Fits and verdicts of the four R-N readings (slopes against N with bootstrap CIs over seeds)."""
+    _check_records(points, results)
+    cfg = check_config("rn", cfg, where="cfg")
     out: dict[str, Any] = {"readings": {}}
     specs = {
         "i_phi_gap": ("phi_gap", "mean", "Phi(mu_N) - Phi(sigma)"),
@@ -146,6 +138,8 @@ def summarize_rd(points: list[dict], results: list[dict], cfg: dict) -> dict:
     """Fits of the R-d study against the reference slope -1."""
     from theory.sphere import tv_constant
 
+    _check_records(points, results)
+    cfg = check_config("rd", cfg, where="cfg")
     out: dict[str, Any] = {"by_k": {}}
     for k in cfg["ks"]:
         x, tv = _grid(points, results, {"kind": "iid", "k": k}, "d", "tv_mc")
@@ -220,6 +214,20 @@ SLOPE_MARGIN = 0.05
 """Allowance for pre-asymptotic curvature when a fitted slope is held against a reference slope."""
 
 
+def _check_fit(fit) -> dict:
+    """A fitted slope with its interval (a :class:`PowerLawFit` or its ``to_dict()``)."""
+    f = fit.to_dict() if isinstance(fit, PowerLawFit) else fit
+    if not isinstance(f, dict):
+        raise TypeError(f"fit must be a PowerLawFit or its dict; got {type(fit).__name__}")
+    missing = [k for k in ("slope", "ci_low", "ci_high") if k not in f]
+    if missing:
+        raise ValueError(f"fit lacks {', '.join(missing)} (a PowerLawFit or its to_dict())")
+    for k in ("slope", "ci_low", "ci_high"):
+        if not isinstance(f[k], int | float) or isinstance(f[k], bool) or f[k] != f[k]:
+            raise ValueError(f"fit[{k!r}] must be a number; got {f[k]!r}")
+    return f
+
+
 def classify_slope(fit: dict | PowerLawFit, reference: float = -0.5, margin: float = SLOPE_MARGIN) -> str:
     """``"fits"``, ``"faster"`` or ``"slower"``: the slope's CI against ``reference`` +- ``margin``.
 
@@ -231,12 +239,37 @@ def classify_slope(fit: dict | PowerLawFit, reference: float = -0.5, margin: flo
     The margin (default 0.05) allows the O(1/N) corrections of a finite range of N; it is stated beside
     every verdict that uses it.
     """
-    f = fit.to_dict() if isinstance(fit, PowerLawFit) else fit
+    f = _check_fit(fit)
+    reference = check_real(reference, "reference")
+    margin = check_real(margin, "margin", low=0.0)
     if f["ci_high"] < reference - margin:
         return "faster"
     if f["ci_low"] > reference + margin:
         return "slower"
     return "fits"
+
+
+def slope_verdict(fit: dict | PowerLawFit, reference: float = -0.5, margin: float = SLOPE_MARGIN) -> str:
+    """The verdict of :func:`classify_slope` in words, with the margin and the interval it was decided by.
+
+    ``"fits -1/2 within the stated 0.05 margin (its 95% interval meets [-0.55, -0.45])"``,
+    ``"faster than -1/2 (its 95% interval lies below -0.55)"`` (adding whether it fits -1 within the same
+    margin) or ``"SLOWER than -1/2 (its 95% interval lies above -0.45)"``.
+    """
+    f = _check_fit(fit)
+    names = {-0.5: "-1/2", -1.0: "-1"}
+    ref = names.get(reference, f"{reference:g}")
+    lo, hi = reference - margin, reference + margin
+    level = f"{100 * f['level']:g}% interval" if f.get("level") is not None else "interval"
+    c = classify_slope(f, reference, margin)
+    if c == "fits":
+        return f"fits {ref} within the stated {margin:g} margin (its {level} meets [{lo:.2f}, {hi:.2f}])"
+    if c == "slower":
+        return f"SLOWER than {ref} (its {level} lies above {hi:.2f}, the stated {margin:g} margin)"
+    word = f"faster than {ref} (its {level} lies below {lo:.2f}, the stated {margin:g} margin)"
+    if reference == -0.5 and classify_slope(f, -1.0, margin) == "fits":
+        word += f"; fits -1 within the same margin (meets [{-1 - margin:.2f}, {-1 + margin:.2f}])"
+    return word
 
 
 def _verdicts(rn: dict) -> dict:
@@ -246,10 +279,7 @@ def _verdicts(rn: dict) -> dict:
         parts = []
         for kind in ("iid", "flow"):
             f = e[kind]
-            c = classify_slope(f)
-            word = {"fits": "fits -1/2", "faster": "faster than -1/2", "slower": "SLOWER than -1/2"}[c]
-            if c == "faster" and classify_slope(f, -1.0) == "fits":
-                word = "fits -1 (faster than -1/2)"
+            word = slope_verdict(f)
             parts.append(f"{kind}: slope {f['slope']:.3f} [{f['ci_low']:.3f}, {f['ci_high']:.3f}] {word}")
         out[name] = "; ".join(parts)
     return out
@@ -270,7 +300,8 @@ def rates_study(
     Parameters
     ----------
     rd_cfg, rn_cfg : dict, optional
-        Overrides of :data:`RD_DEFAULTS` / :data:`RN_DEFAULTS`.
+        Overrides of :data:`RD_DEFAULTS` / :data:`RN_DEFAULTS` (checked by :func:`check_config`: unknown
+        keys and values out of range are refused).
     out_dir : path
         Sweep folder (one result file per point; a rerun resumes).
     executor : {"debug", "local", "slurm"}
@@ -286,8 +317,8 @@ def rates_study(
     """
     from simulate.sweep import run_sweep
 
-    rd_cfg = {**RD_DEFAULTS, **(rd_cfg or {})}
-    rn_cfg = {**RN_DEFAULTS, **(rn_cfg or {})}
+    rd_cfg = check_config("rd", rd_cfg or {}, where="rd_cfg")
+    rn_cfg = check_config("rn", rn_cfg or {}, where="rn_cfg")
     t0 = time.perf_counter()
     rdp, rnp = rd_points(rd_cfg), rn_points(rn_cfg)
     out_dir = Path(out_dir)

@@ -12,19 +12,24 @@ the result. Rows of a ``(N, d)`` tensor are points.
 - :func:`check_points`: the one validator of points of the sphere.
 
 Layout (private parts behind this ``__init__``, which re-exports every public name): ``_checks``
-(:func:`check_points`, :func:`as_generator`), ``_verbs`` (:func:`project`, :func:`tangent`,
+(:func:`check_points`, :func:`as_device`, :func:`as_dtype`, :func:`check_size`,
+:func:`as_generator`), ``_verbs`` (:func:`project`, :func:`tangent`,
 :func:`retract`), ``_sampling`` (:func:`sample_uniform`, :func:`sample_vmf`, :func:`sample_mixture`).
 """
 
 from __future__ import annotations
 
-from simulate.sphere._checks import as_generator, check_points
+from simulate.sphere._checks import DTYPES, as_device, as_dtype, as_generator, check_points, check_size
 from simulate.sphere._sampling import sample_mixture, sample_uniform, sample_vmf
 from simulate.sphere._verbs import project, retract, tangent
 
 __all__ = [
+    "DTYPES",
+    "as_device",
+    "as_dtype",
     "as_generator",
     "check_points",
+    "check_size",
     "project",
     "retract",
     "sample_mixture",

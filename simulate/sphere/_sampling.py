@@ -188,22 +188,25 @@ def sample_vmf(N: int, mean, kappa, *, generator=None, device=None, dtype=None) 
     return _vmf_rows(mu, k, g).to(dtype)
 
 
-def _as_kappas(kappa, N: int, device) -> Tensor:
+def _as_kappas(kappa, N: int, device, name: str = "kappa") -> Tensor:
+    form = f"{name} must be a number or an array of shape ({N},)"
     if isinstance(kappa, numbers.Real) and not isinstance(kappa, bool):
-        check_real(kappa, "kappa", low=0.0)
+        check_real(kappa, name, low=0.0)
         return torch.full((N,), float(kappa), dtype=torch.float64, device=device)
+    if kappa is None or isinstance(kappa, bool | str | bytes | complex):
+        raise TypeError(f"{form}; got {kappa!r}")
+    if isinstance(kappa, Tensor) and (kappa.dtype == torch.bool or kappa.is_complex()):
+        raise TypeError(f"{form}; got dtype {kappa.dtype}")
     try:
         k = torch.as_tensor(kappa, dtype=torch.float64, device=device)
     except (TypeError, ValueError, RuntimeError) as exc:
-        raise TypeError(
-            f"kappa must be a number or an array of shape ({N},); got {type(kappa).__name__}"
-        ) from exc
+        raise TypeError(f"{form}; got {type(kappa).__name__}") from exc
     if k.ndim == 0:
         k = k.expand(N)
     if k.shape != (N,):
-        raise ValueError(f"kappa must be a number or have shape ({N},); got shape {tuple(k.shape)}")
+        raise ValueError(f"{form}; got shape {tuple(k.shape)}")
     if not bool(torch.isfinite(k).all()) or bool((k < 0).any()):
-        raise ValueError("kappa must hold finite values >= 0")
+        raise ValueError(f"{name} must hold finite values >= 0")
     return k.clone()
 
 
@@ -242,7 +245,7 @@ def sample_mixture(N: int, means, kappas, weights, *, generator=None, device=Non
     mu = _as_means(means, "means", dev)
     mu = mu / torch.linalg.vector_norm(mu, dim=1, keepdim=True)
     C = mu.shape[0]
-    k = _as_kappas(kappas, C, dev)
+    k = _as_kappas(kappas, C, dev, "kappas")
     w = torch.as_tensor(weights, dtype=torch.float64, device=dev)
     if w.shape != (C,):
         raise ValueError(f"weights must have shape ({C},) to match means; got shape {tuple(w.shape)}")
