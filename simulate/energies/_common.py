@@ -110,10 +110,21 @@ def _check_method(method: str) -> str:
     return method
 
 
-SMALL_WORK = 1 << 22
-"""Below ``N * N * d`` of this size the kernels run on one thread: intra-op parallelism on blocks this
-small costs more than it saves, and on a loaded machine (more runnable threads than cores) its
-barriers cost tens of milliseconds per call."""
+SMALL_WORK = 1 << 31
+"""Below ``N * N * d`` of this size (about 2.1e9: ``N = 4096`` at ``d = 128``, ``N = 26 000`` at ``d = 3``)
+the kernels run on one thread; from it on, on the worker threads of the symmetric kernel (one per
+intra-op thread).
+
+Measured with ``python benchmarks/bench_simulate.py --threads-crossover`` (``phi_and_grad`` in float64,
+one thread against two, best of 5 interleaved calls, ``N`` from 64 to 8192, ``d`` in 3, 16, 128; 57
+points in two runs) on the project's 2-core machine shared with other jobs (load average 7 to 9.5).
+Two threads won at 4 points only (one-thread time over two-thread time 1.28, 1.05, 1.01, 1.03), never
+in both runs of a size measured twice. Below ``N * N * d = 1e7`` that ratio was 0.01 to 0.98 (a
+two-thread call stalls 30 to 200 ms in barriers while the cores serve other jobs); from 1e7 to 2e9,
+0.06 to 1.28; from 2e9 to 8.6e9 (the largest measured), 0.78 to 1.03: at par. The cut-off sits where
+two threads stop losing, about 2e9; on an idle machine with many cores the crossover is far lower
+(rerun the benchmark there and lower this value to use the cores on mid-sized problems).
+"""
 
 
 @contextlib.contextmanager

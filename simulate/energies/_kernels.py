@@ -8,7 +8,8 @@ import threading
 import torch
 from torch import Tensor
 
-from simulate.energies._common import SMALL_WORK, _flash_op
+from simulate.energies import _common
+from simulate.energies._common import _flash_op
 
 # --------------------------------------------------------------------------------------------------
 # kernels: pass 1 (log-sum-exp per row) and pass 2 (gradient), three interchangeable implementations
@@ -45,7 +46,7 @@ def _n_workers(x: Tensor, n_pairs: int) -> int:
     if x.device.type != "cpu":
         return 1
     N, d = x.shape
-    if N * N * d < SMALL_WORK:
+    if N * N * d < _common.SMALL_WORK:
         return 1
     cap = max(1, WORKER_MEMORY // (N * d * x.element_size()))
     return max(1, min(torch.get_num_threads(), n_pairs, cap))
