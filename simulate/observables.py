@@ -212,7 +212,7 @@ def gaussianity(points, k: int, *, seed=None, **kwargs):
 
 
 def default_observables(alpha, *, n_projections: int = 50, seed=0, k: int | None = None) -> dict:
-    """The trajectory columns of the issue: MMD and sliced W2 to :math:`\\sigma`, and (with ``k``) the
+    """The trajectory columns of a flow: MMD and sliced W2 to :math:`\\sigma`, and (with ``k``) the
     paper's Gaussianity statistics of :math:`\\sqrt d`-projections.
 
     Parameters

@@ -1,4 +1,4 @@
-"""Particle experiments of issue 10, each a command with a figure (docs/figures) and JSON (docs/data).
+"""Particle experiments, each a command writing a JSON result with its configuration and a figure.
 
 - ``t1``: Phi flows from clustered, vMF, antipodal and random starts approach Phi(sigma) from above (T1);
 - ``c1``: N positive pairs with the alignment held at a plateau ``a`` (penalty), the marginal's Phi
@@ -7,9 +7,11 @@
   and multi-cap starts on both sides of the vMF thresholds q_c^loc, q_c^glob (App. D, row D), against
   the same-N reference (the Phi-minimising configuration) and extrapolated in N;
 - ``langevin``: mean-field Langevin particles in R^d for the regularised free energy; the stationary law
-  against :math:`N(0, (2\\lambda)^{-1} I_d)` (radius against the chi law, projections; T2/C2 route).
+  against :math:`N(0, (2\\lambda)^{-1} I_d)` (radius against the chi law, projections; T2/C2 route);
+- ``langevin-n``: the same above the vMF beta* at growing N (is a tilt a finite-N effect?).
 
-``python -m simulate experiment NAME [--quick]`` runs one (:func:`run_experiment`).
+``python -m simulate experiment NAME [--quick] [--publish]`` runs one (:func:`run_experiment`); its
+configuration is :func:`experiment_config` (sizes and parameters from :data:`PARAMS`).
 
 Layout (private parts behind this ``__init__``, which re-exports every public name):
 

@@ -305,6 +305,24 @@ def test_flow_records_mmd_and_sliced_w2_against_a_brute_force_mmd(work, capsys):
     assert "MMD^2" in capsys.readouterr().out
 
 
+def test_flow_from_a_vmf_start_at_kappa_1e16_returns(work, capsys):
+    def hang(signum, frame):
+        raise TimeoutError("flow --start vmf --kappa 1e16 did not return")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(60)
+    try:
+        argv = ["flow", "--start", "vmf", "--kappa", "1e16", "--N", "16", "--steps", "2", "--no-progress"]
+        assert main(argv) == 0
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    rec = json.loads((work / "results" / "flow.json").read_text(), parse_constant=lambda c: pytest.fail(c))
+    # sixteen points within about 1e-8 of e_1 (tangential spread sqrt((d - 1) / kappa)): ||m||^2 = 1
+    assert rec["mean_sq_norm"][0] == pytest.approx(1.0, abs=1e-12)
+    capsys.readouterr()
+
+
 def test_slope_verdict_states_the_margin_and_the_interval_it_is_decided_by():
     fit = {"slope": -1.011, "ci_low": -1.988, "ci_high": -0.524, "level": 0.95}
     assert (
