@@ -184,7 +184,7 @@ def _run_config(x0, energy, manifold: str, step, obs: dict, generator) -> dict:
     import numbers
 
     cfg: dict = {"N": None, "d": None, "dtype": None, "x0": None}
-    if isinstance(x0, Tensor) and x0.ndim == 2:
+    if isinstance(x0, Tensor) and x0.ndim == 2 and x0.is_floating_point():
         data = x0.detach().to("cpu", torch.float64).contiguous().numpy().tobytes()
         cfg.update(
             N=int(x0.shape[0]),

@@ -18,7 +18,7 @@ from simulate.flows import FlowState, adam_flow, gradient_flow, langevin_flow, r
 from simulate.observables import mmd_uniform, phi_gap
 from simulate.sphere import sample_uniform, sample_vmf
 from theory.regularized import qc_local
-from theory.uniformity import minimise_phi_discrete, phi_uniform
+from theory.uniformity import minimize_phi_discrete, phi_uniform
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def test_phi_flow_reaches_phi_sigma(flow):
     - upper, for the minimiser: ``min gap <= E_iid gap <= log(1 + (e^alpha / c - 1)/N) =: U_N`` (Jensen
       twice over i.i.d. uniform points, self-pairs included); the flow must reach below ``U_N``;
     - and at least the quality of an independent optimiser: ``gap <= `` the gap found by
-      :func:`theory.uniformity.minimise_phi_discrete` (L-BFGS in numpy, 3 random starts).
+      :func:`theory.uniformity.minimize_phi_discrete` (L-BFGS in numpy, 3 random starts).
     """
     N, d, alpha = 64, 3, 2.0
     c = math.exp(phi_uniform(d, alpha))
@@ -60,7 +60,7 @@ def test_phi_flow_reaches_phi_sigma(flow):
     init, step = gradient_flow(E, lr=0.2) if flow == "gd" else adam_flow(E, lr=0.05)
     tr = run(init, step, x0, n_steps=3000, record_every=250, tol=1e-5, progress=False)
     gap = float(tr.phi_gap[-1])
-    ref = minimise_phi_discrete(N, d, alpha, n_starts=3, seed=0).gap
+    ref = minimize_phi_discrete(N, d, alpha, n_starts=3, seed=0).gap
     x = tr.final_state.points
     assert tr.phi_gap[0] > 0.5
     assert gap >= -1e-12
