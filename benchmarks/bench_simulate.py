@@ -15,6 +15,11 @@ asserts nothing. Figures (float32, ``alpha = 10``):
    time scaled by ``(131072 / 8192)^2`` (the O(N^2) law).
 4. One Riemannian gradient-flow step at ``N = 8192`` against ``phi_and_grad`` alone and the
    materialised baseline.
+
+``--threads-crossover`` instead times ``phi_and_grad`` (float64, ``alpha = 10``) on one thread against two
+(two worker threads, or one GEMM on two intra-op threads where there is one block pair) over a grid of
+``N`` and ``d``, and prints the smallest ``N * N * d`` from which two threads win at every larger grid
+point: the measurement behind ``simulate.energies.SMALL_WORK``.
 """
 
 from __future__ import annotations
@@ -164,7 +169,12 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="N = 2048, large N = 16384 (smoke run)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as strict JSON")
     ap.add_argument("--_child", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--threads-crossover", action="store_true", help="one thread against two over N and d (SMALL_WORK)"
+    )
     args = ap.parse_args(argv)
+    if args.threads_crossover:
+        return _threads_crossover(args.repeat, args.json)
     if args._child is not None:
         print(json.dumps(_large(args._child, args.d)))
         return 0
@@ -227,6 +237,58 @@ def main(argv=None) -> int:
     _print(out)
     if args.json is not None:
         atomic_write_json(args.json, out)
+    return 0
+
+
+CROSSOVER_NS = (64, 128, 256, 512, 1024, 2048, 4096, 8192)
+CROSSOVER_DS = (3, 16, 128)
+
+
+def _threads_crossover(repeat: int, json_path) -> int:
+    """Time phi_and_grad on 1 and 2 threads over ``CROSSOVER_NS x CROSSOVER_DS`` (the cut-off disabled
+    for the 2-thread runs), interleaved so that a change of the machine's load hits both alike."""
+    import simulate.energies._common as common
+
+    saved = (common.SMALL_WORK, torch.get_num_threads())
+    rows = []
+    try:
+        for d in CROSSOVER_DS:
+            for N in CROSSOVER_NS:
+                x = sample_uniform(N, d, generator=0)
+                t = {1: [], 2: []}
+                for _ in range(max(repeat, 5)):
+                    for n in (1, 2):
+                        torch.set_num_threads(n)
+                        common.SMALL_WORK = 0 if n == 2 else saved[0]
+                        t[n].append(_best(lambda x=x: phi_and_grad(x, ALPHA), 1))
+                one, two = min(t[1]), min(t[2])
+                rows.append({"N": N, "d": d, "work": N * N * d, "one_thread_s": one, "two_threads_s": two})
+                print(
+                    f"N = {N:5d}  d = {d:3d}  N^2 d = {N * N * d:11d}  1 thread {one * 1e3:9.3f} ms  "
+                    f"2 threads {two * 1e3:9.3f} ms  ratio {one / two:5.2f}",
+                    flush=True,
+                )
+    finally:
+        common.SMALL_WORK = saved[0]
+        torch.set_num_threads(saved[1])
+    rows.sort(key=lambda r: r["work"])
+    crossover = None
+    for i, r in enumerate(rows):
+        if all(s["two_threads_s"] < s["one_thread_s"] for s in rows[i:]):
+            crossover = r["work"]
+            break
+    out = {
+        "rows": rows,
+        "crossover_work": crossover,
+        "load_average": os.getloadavg(),
+        "torch": torch.__version__,
+    }
+    print(
+        f"two threads win at every grid point from N^2 d = {crossover} on (load average "
+        f"{', '.join(f'{v:.1f}' for v in out['load_average'])}; SMALL_WORK is {saved[0]})"
+    )
+    if json_path is not None:
+        atomic_write_json(json_path, out)
     return 0
 
 

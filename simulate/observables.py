@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from simulate.energies import _check_alpha, _sym_rowsums, _threads_for
+from simulate.energies import _check_alpha, _check_alpha_for, _sym_rowsums, _threads_for
 from simulate.sphere import check_points
 from theory._validation import check_int
 from theory.uniformity import phi_uniform
@@ -61,7 +61,7 @@ def phi_gap(points, alpha, *, block_size=None) -> float:
     float
     """
     x = _f64(points)
-    alpha = _check_alpha(alpha)
+    alpha = _check_alpha_for(alpha, x)
     if x.shape[1] < 2:
         raise ValueError(f"points must have d >= 2 columns; got {x.shape[1]}")
     N = x.shape[0]
@@ -114,18 +114,28 @@ def mmd_uniform(points, alpha, *, unbiased: bool = False, block_size=None) -> fl
     float
     """
     x = _f64(points)
-    alpha = _check_alpha(alpha)
+    alpha = _check_alpha_for(alpha, x)
     N, d = x.shape
     if d < 2:
         raise ValueError(f"points must have d >= 2 columns; got {d}")
+    if unbiased and N < 2:
+        raise ValueError("unbiased MMD needs N >= 2 points")
     ps = float(phi_uniform(d, alpha))
     ell = _log_mean_kernel(x, alpha, block_size)
-    c = math.exp(ps)
-    if not unbiased:
-        return c * math.expm1(ell - ps)
-    if N < 2:
-        raise ValueError("unbiased MMD needs N >= 2 points")
-    return c * (N / (N - 1) * math.exp(ell - ps) - math.exp(alpha - ps) / (N - 1) - 1.0)
+    try:
+        c = math.exp(ps)
+        if not unbiased:
+            out = c * math.expm1(ell - ps)
+        else:
+            out = c * (N / (N - 1) * math.exp(ell - ps) - math.exp(alpha - ps) / (N - 1) - 1.0)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out):
+        raise ValueError(
+            f"alpha = {alpha:g}: the MMD^2 with kernel exp(alpha u.v) is of order exp(Phi(sigma)) = "
+            f"exp({ps:.6g}) (d = {d}), beyond the float range; use a smaller alpha (Phi(sigma) < 709)"
+        )
+    return out
 
 
 def sliced_w2_uniform(points, n_projections: int = 50, seed=0) -> float:
@@ -148,10 +158,12 @@ def sliced_w2_uniform(points, n_projections: int = 50, seed=0) -> float:
     -------
     float
     """
-    import ot
-
     x = _f64(points).cpu().numpy()
     n_projections = check_int(n_projections, "n_projections", low=1)
+    if seed is not None:
+        seed = check_int(seed, "seed", low=0, high=2**32 - 1)
+    import ot
+
     x = x / np.linalg.norm(x, axis=1, keepdims=True)
     return float(ot.sliced_wasserstein_sphere_unif(x, n_projections=n_projections, seed=seed))
 
@@ -175,7 +187,8 @@ def gaussianity(points, k: int, *, seed=None, **kwargs):
     seed : None or int
         Seed of a random orthonormal frame (default: coordinate axes).
     **kwargs
-        Passed to :func:`theory.gaussianity.diagnose`.
+        Passed to :func:`theory.gaussianity.diagnose`; its own ``seed`` (random projections, sliced
+        Wasserstein slices) defaults to ``seed``, or 0, so the same points give the same diagnosis.
 
     Returns
     -------
@@ -186,17 +199,20 @@ def gaussianity(points, k: int, *, seed=None, **kwargs):
     x = _f64(points).cpu().numpy()
     d = x.shape[1]
     k = check_int(k, "k", low=1, high=d)
+    if seed is not None:
+        seed = check_int(seed, "seed", low=0)
     if seed is None:
         z = x[:, :k]
     else:
         rng = np.random.default_rng(seed)
         frame, _ = np.linalg.qr(rng.standard_normal((d, k)))
         z = x @ frame
+    kwargs.setdefault("seed", 0 if seed is None else seed)
     return diagnose(math.sqrt(d) * z, **kwargs)
 
 
 def default_observables(alpha, *, n_projections: int = 50, seed=0, k: int | None = None) -> dict:
-    """The trajectory columns of the issue: MMD and sliced W2 to :math:`\\sigma`, and (with ``k``) the
+    """The trajectory columns of a flow: MMD and sliced W2 to :math:`\\sigma`, and (with ``k``) the
     paper's Gaussianity statistics of :math:`\\sqrt d`-projections.
 
     Parameters

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "EXECUTORS",
     "LOCAL_TIMEOUT_MIN",
     "SweepError",
+    "check_executor",
     "executor_parameters",
     "load_result",
     "point_key",
@@ -121,6 +123,10 @@ def load_result(path: str | os.PathLike, point: Mapping | None = None) -> dict |
     dict or None
         ``{"key", "point", "result", "seconds", "finished_utc"}``.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path; got {type(path).__name__}")
+    if point is not None:
+        _canonical(point)
     path = Path(path)
     try:
         rec = _strict_loads(path.read_text(encoding="utf-8"))
@@ -157,6 +163,26 @@ def _run_point(fn: Callable[[dict], Any], point: dict, path: str) -> dict:
     atomic_write_json(path, rec)
     os.chmod(path, 0o644)
     return rec
+
+
+def check_executor(executor: str) -> str:
+    """``executor`` if it is one of :data:`EXECUTORS` and can run here.
+
+    Raises
+    ------
+    ValueError
+        An unknown executor, or ``"slurm"`` on a machine without SLURM (no ``sbatch`` on ``PATH``).
+    """
+    import shutil
+
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}; got {executor!r}")
+    if executor == "slurm" and shutil.which("sbatch") is None:
+        raise ValueError(
+            "executor 'slurm': no SLURM was found on this machine (no sbatch on PATH); run on a cluster's "
+            "login node, or use the 'local' or 'debug' executor"
+        )
+    return executor
 
 
 def executor_parameters(executor: str, **options) -> dict[str, Any]:
@@ -231,13 +257,19 @@ def run_sweep(
     import submitit
     from tqdm.auto import tqdm
 
-    if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}; got {executor!r}")
+    check_executor(executor)
     if not callable(fn):
         raise TypeError(f"fn must be callable; got {type(fn).__name__}")
-    points = [dict(p) if isinstance(p, Mapping) else p for p in points]
+    if isinstance(points, Mapping | str | bytes) or not isinstance(points, Sequence):
+        raise TypeError(f"points must be a sequence of mappings; got {type(points).__name__}")
+    for i, p in enumerate(points):
+        if not isinstance(p, Mapping):
+            raise TypeError(f"points[{i}] must be a mapping of JSON-able values; got {type(p).__name__}")
+    points = [dict(p) for p in points]
     keys = [point_key(p) for p in points]
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"out_dir {out_dir} is a file; give a folder for the point files")
     out_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, dict] = {}
     todo: dict[str, dict] = {}
@@ -265,10 +297,17 @@ def run_sweep(
             ex.update_parameters(**params)
             pending = list(todo.items())
             if executor == "slurm":  # one array submission; the cluster throttles
-                with ex.batch():
-                    jobs = [
-                        (k, p, ex.submit(_run_point, fn, p, str(out_dir / f"{k}.json"))) for k, p in pending
-                    ]
+                try:
+                    with ex.batch():
+                        jobs = [
+                            (k, p, ex.submit(_run_point, fn, p, str(out_dir / f"{k}.json")))
+                            for k, p in pending
+                        ]
+                except (OSError, subprocess.SubprocessError, submitit.core.utils.FailedJobError) as exc:
+                    msg = str(exc).strip().splitlines()
+                    raise RuntimeError(
+                        f"SLURM refused the submission: {msg[0] if msg else type(exc).__name__}"
+                    ) from exc
                 pending = []
                 running = jobs
             else:

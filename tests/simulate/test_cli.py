@@ -83,7 +83,7 @@ def test_bad_config_file_is_one_line(tmp_path, capsys):
     cfg = tmp_path / "cfg.json"
     cfg.write_text("{not json")
     assert main(["rates", "--config", str(cfg)]) == 2
-    assert "not JSON" in capsys.readouterr().err
+    assert "cfg.json is not valid JSON" in capsys.readouterr().err
     assert main(["rates", "--config", str(tmp_path / "missing.json")]) == 2
 
 

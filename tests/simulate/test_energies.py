@@ -237,13 +237,14 @@ def test_bad_input(kwargs, exc, match):
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_worker_threads_path(weighted):
+def test_worker_threads_path(weighted, monkeypatch):
     """Above SMALL_WORK the symmetric kernel runs on worker threads (one per intra-op thread): equal to the
     row-block reference to 1e-10, deterministic call to call, and the caller's thread count is restored."""
     from simulate import energies
 
     N, d = 600, 16
-    assert N * N * d >= energies.SMALL_WORK
+    monkeypatch.setattr("simulate.energies._common.SMALL_WORK", 1 << 22)  # the worker path at this size
+    assert N * N * d >= 1 << 22
     x = _points(N, d, seed=21, kappa=1.0)
     w = torch.rand(N, dtype=torch.float64, generator=torch.Generator().manual_seed(22)) if weighted else None
     torch.set_num_threads(3)

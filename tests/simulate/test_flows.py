@@ -18,7 +18,7 @@ from simulate.flows import FlowState, adam_flow, gradient_flow, langevin_flow, r
 from simulate.observables import mmd_uniform, phi_gap
 from simulate.sphere import sample_uniform, sample_vmf
 from theory.regularized import qc_local
-from theory.uniformity import minimise_phi_discrete, phi_uniform
+from theory.uniformity import minimize_phi_discrete, phi_uniform
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def test_phi_flow_reaches_phi_sigma(flow):
     - upper, for the minimiser: ``min gap <= E_iid gap <= log(1 + (e^alpha / c - 1)/N) =: U_N`` (Jensen
       twice over i.i.d. uniform points, self-pairs included); the flow must reach below ``U_N``;
     - and at least the quality of an independent optimiser: ``gap <= `` the gap found by
-      :func:`theory.uniformity.minimise_phi_discrete` (L-BFGS in numpy, 3 random starts).
+      :func:`theory.uniformity.minimize_phi_discrete` (L-BFGS in numpy, 3 random starts).
     """
     N, d, alpha = 64, 3, 2.0
     c = math.exp(phi_uniform(d, alpha))
@@ -60,7 +60,7 @@ def test_phi_flow_reaches_phi_sigma(flow):
     init, step = gradient_flow(E, lr=0.2) if flow == "gd" else adam_flow(E, lr=0.05)
     tr = run(init, step, x0, n_steps=3000, record_every=250, tol=1e-5, progress=False)
     gap = float(tr.phi_gap[-1])
-    ref = minimise_phi_discrete(N, d, alpha, n_starts=3, seed=0).gap
+    ref = minimize_phi_discrete(N, d, alpha, n_starts=3, seed=0).gap
     x = tr.final_state.points
     assert tr.phi_gap[0] > 0.5
     assert gap >= -1e-12
@@ -187,3 +187,42 @@ def test_flow_argument_errors():
         run(init, step, 2 * torch.eye(3, dtype=torch.float64), n_steps=1, progress=False)
     with pytest.raises(ValueError, match="n_steps"):
         run(init, step, torch.eye(3, dtype=torch.float64), n_steps=-1, progress=False)
+
+
+def _short_run(tmp_path, x0, energy, **kwargs):
+    init, step = adam_flow(energy, lr=0.05)
+    return run(init, step, x0, n_steps=3, checkpoint=tmp_path / "flow.pt", progress=False, **kwargs)
+
+
+def test_resume_refuses_another_run_naming_the_fields(tmp_path):
+    """A checkpoint of 16 points under Phi(alpha=2) is not continued with 32 points or another energy."""
+    x16 = sample_uniform(16, 3, generator=1)
+    first = _short_run(tmp_path, x16, Energy.phi(2.0))
+    assert first.n_steps == 3
+    with pytest.raises(ValueError, match=r"another run: .*N = 16 in the checkpoint, 32 here"):
+        _short_run(tmp_path, sample_uniform(32, 3, generator=1), Energy.phi(2.0), resume=True)
+    with pytest.raises(ValueError, match=r"energy = .*'alpha': 2\.0.*'alpha': 3\.0"):
+        _short_run(tmp_path, x16, Energy.phi(3.0), resume=True)
+    with pytest.raises(ValueError, match=r"x0 = "):
+        _short_run(tmp_path, sample_uniform(16, 3, generator=2), Energy.phi(2.0), resume=True)
+    with pytest.raises(ValueError, match=r"flow = .*'lr': 0\.05.*'lr': 0\.1"):
+        init, step = adam_flow(Energy.phi(2.0), lr=0.1)
+        run(init, step, x16, n_steps=3, checkpoint=tmp_path / "flow.pt", resume=True, progress=False)
+    same = _short_run(tmp_path, x16, Energy.phi(2.0), resume=True)
+    assert torch.equal(same.final_state.points, first.final_state.points)
+
+
+def test_an_existing_checkpoint_is_never_replaced_without_resume(tmp_path):
+    x = sample_uniform(16, 3, generator=1)
+    _short_run(tmp_path, x, Energy.phi(2.0))
+    before = (tmp_path / "flow.pt").read_bytes()
+    with pytest.raises(ValueError, match="already exists; pass resume=True"):
+        _short_run(tmp_path, x, Energy.phi(2.0))
+    assert (tmp_path / "flow.pt").read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b"", b"not a checkpoint", b"PK\x03\x04 truncated zip"])
+def test_a_corrupt_checkpoint_is_named(tmp_path, content):
+    (tmp_path / "flow.pt").write_bytes(content)
+    with pytest.raises(ValueError, match=r"checkpoint .*flow\.pt is not readable"):
+        _short_run(tmp_path, sample_uniform(16, 3, generator=1), Energy.phi(2.0), resume=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
 
 import numpy as np
 import pytest
@@ -148,3 +150,55 @@ def test_sampler_argument_errors():
         sample_mixture(10, [[1.0, 0.0]], [1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="N"):
         sample_uniform(0, 3)
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int):
+    """Fail (instead of hanging) when the body runs longer than ``seconds``."""
+
+    def _raise(signum, frame):
+        raise TimeoutError(f"no result within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize(("d", "kappa"), [(5, 1e16), (3, 1e12), (12, 1e300)])
+def test_vmf_large_kappa_tangential_law_and_mean_resultant(d, kappa):
+    """Large kappa: t = w.u rounds to 1, so the law is read off the tangential part u_perp.
+
+    Exact law: kappa (1 - t) -> Gamma((d-1)/2, 1) with corrections O(1/kappa), so kappa |u_perp|^2 =
+    kappa (1 - t^2) is chi^2_{d-1} to O(1/kappa) (KS at p > 1e-6); E(1 - t) = 1 - A_d(kappa) =
+    (d-1)/(2 kappa) (1 + O(1/kappa)) (5 SE; at kappa = 1e12 against theory's A_d); the tangential
+    direction is uniform (mean 0 at 5 SE). Wood's textbook acceptance test never accepts at 1e16."""
+    N = 20_000
+    mean = torch.zeros(d, dtype=torch.float64)
+    mean[0] = 1.0
+    with _deadline(60):
+        u = sample_vmf(N, mean, kappa, generator=17)
+    assert torch.isfinite(u).all()
+    assert float((torch.linalg.vector_norm(u, dim=1) - 1.0).abs().max()) < 1e-15
+    perp = u[:, 1:].numpy()
+    r2 = (perp * perp).sum(axis=1)
+    assert stats.kstest(kappa * r2, stats.chi2(d - 1).cdf).pvalue > 1e-6
+    one_minus_t = kappa * r2 / (1.0 + u[:, 0].numpy())  # kappa (1 - t), exactly, from |u_perp|^2 = 1 - t^2
+    if kappa <= 1e12:
+        expected = kappa * (1.0 - mean_resultant_length(d, kappa))
+    else:
+        expected = (d - 1) / 2.0
+    se = one_minus_t.std(ddof=1) / math.sqrt(N)
+    assert abs(one_minus_t.mean() - expected) < 5 * se + 1e-3 * expected
+    direction = perp / np.sqrt(r2)[:, None]
+    assert np.all(np.abs(direction.mean(axis=0)) < 5 * math.sqrt(1.0 / (d - 1) / N))
+
+
+def test_vmf_large_kappa_float32_keeps_the_tangential_part():
+    u = sample_vmf(4000, [1.0, 0.0, 0.0, 0.0], 1e16, generator=3, dtype=torch.float32)
+    r2 = (u[:, 1:].double() ** 2).sum(dim=1).numpy()
+    assert u.dtype == torch.float32 and np.all(r2 > 0)
+    assert stats.kstest(1e16 * r2, stats.chi2(3).cdf).pvalue > 1e-6
