@@ -127,15 +127,15 @@ def config_key(config: Mapping) -> str:
 def repo_relative(path: str | os.PathLike) -> str:
     """``path`` relative to the repository root (POSIX separators) when it lies inside it, else as given.
 
-    Committed results carry only such paths: never a path of the machine that produced them.
+    Published results carry only such paths (``--publish`` writes inside the checkout and refuses explicit
+    paths), never a path of the machine that produced them; error messages name a file outside the
+    checkout by the path the user gave.
     """
     p = Path(path)
     root = repo_root().resolve()
     try:
         return p.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return p.as_posix() if not p.is_absolute() else p.name
-    except OSError:
+    except (ValueError, OSError):
         return p.as_posix()
 
 
@@ -312,8 +312,9 @@ def provenance(
             head = Path(args[0])
             if head.name == "__main__.py":
                 args[0] = f"python -m {head.parent.name}"
-            else:
-                args[0] = repo_relative(head) if head.is_absolute() else args[0]
+            elif head.is_absolute():  # a program: repository-relative inside the checkout, else its name
+                rel = repo_relative(head)
+                args[0] = rel if not Path(rel).is_absolute() else head.name
         command = " ".join([args[0], *(_relative_arg(a) for a in args[1:])]) if args else ""
     cfg = to_jsonable(dict(config)) if config is not None else None
     return {

@@ -120,7 +120,10 @@ def check_real(
     """Return ``value`` as a finite ``float`` in the given (closed or open) interval."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"{name} must be finite; got an integer of {len(str(abs(value)))} digits") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
     if low is not None and (value <= low if low_open else value < low):

@@ -100,7 +100,7 @@ def test_check_outputs_refuses_read_only_folder(tmp_path):
 def test_repo_relative():
     root = repo_root()
     assert repo_relative(root / "docs" / "data" / "t1.json") == "docs/data/t1.json"
-    assert repo_relative("/somewhere/else/x.json") == "x.json"
+    assert repo_relative("/somewhere/else/x.json") == "/somewhere/else/x.json"
     assert repo_relative("rel/x.json") == "rel/x.json"
 
 
@@ -158,3 +158,8 @@ def test_atomic_write_goes_through_a_symlink(tmp_path):
     link.symlink_to(target)
     atomic_write_text(link, "new")
     assert link.is_symlink() and target.read_text() == "new"
+
+
+def test_provenance_names_a_program_outside_the_checkout_by_its_name():
+    rec = provenance(argv=["/usr/local/bin/torchrun", "--nproc_per_node=2", "-m", "train"])
+    assert rec["command"] == "torchrun --nproc_per_node=2 -m train"

@@ -85,3 +85,10 @@ def test_atomic_writes(tmp_path):
     atomic_write_text(p, "done")
     assert p.read_text() == "done"
     assert [f.name for f in p.parent.iterdir()] == ["r.json"]  # no temporary left behind
+
+
+def test_huge_integer_is_a_value_error_naming_the_argument():
+    from theory._validation import as_real
+
+    with pytest.raises(ValueError, match="kappa must be finite"):
+        as_real(10**400, "kappa")
