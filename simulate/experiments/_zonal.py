@@ -167,10 +167,12 @@ def _run_case(d, alpha, thr, zon, start_meas, p, seed, cache, bar) -> dict:
         "by_f": [],
     }
     head = {"experiment": "beyond-zonal", "version": VERSION, "d": d, "alpha": alpha}
+    units_all: list[dict] = []
     sig = {
         N: _unit(cache, {**head, "role": "sigma-ref", "N": N, "iters": p["iters"], "seed": seed}, {}, bar)
         for N in p["Ns"]
     }
+    units_all += sig.values()
     common = {k: p[k] for k in ("iters", "flow_steps", "flow_lr", "noise")}
     for f, z in zon.items():
         q = f * thr["q_c"]
@@ -197,9 +199,11 @@ def _run_case(d, alpha, thr, zon, start_meas, p, seed, cache, bar) -> dict:
             units["ring-ref"] = (
                 _unit(cache, {**base, "role": "ring-ref", "seed": seed}, meas, bar) if z["tilted"] else None
             )
+            units_all += [u for u in units.values() if u is not None]
             row["by_N"][str(N)] = summarise(units, sig[N], z, q, ps, N, case["self_pair_weight"], p)
         row.update(judge(row["by_N"]))
         case["by_f"].append(row)
+    case["units_seconds"] = sum(u["seconds"] for u in units_all)
     return case
 
 
@@ -278,6 +282,7 @@ def beyond_zonal(
     finally:
         if bar is not None:
             bar.close()
+    out["units_seconds"] = sum(c["units_seconds"] for c in out["cases"])
     out["findings"] = [
         {"d": c["d"], "alpha": c["alpha"], "f": r["f"], **r["exact_counterexample"]}
         for c in out["cases"]
