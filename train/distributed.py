@@ -28,7 +28,6 @@ an ``all_reduce``) then gives exactly ``grad L``, and :func:`global_sum` of the 
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 
@@ -268,18 +267,12 @@ def infonce_global(z1: torch.Tensor, z2: torch.Tensor, alpha: float) -> torch.Te
     -------
     Tensor, shape ()
     """
-    if not isinstance(z1, torch.Tensor) or not isinstance(z2, torch.Tensor):
-        raise TypeError("z1 and z2 must be torch.Tensor of shape (n_local, d)")
-    if z1.ndim != 2 or z1.shape != z2.shape:
-        raise ValueError(
-            f"z1 and z2 must have the same shape (n_local, d); got {tuple(z1.shape)}, {tuple(z2.shape)}"
-        )
-    alpha = float(alpha)
-    if not math.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"alpha must be a finite number >= 0; got {alpha}")
+    from train.objectives import _check_alpha, _check_pair, _finite, _unit_rows
+
+    _check_pair(z1, z2)
+    alpha = _check_alpha(alpha, z1.dtype)
     rank, world = _rank_world()
-    u = torch.nn.functional.normalize(z1, dim=1)
-    v = torch.nn.functional.normalize(z2, dim=1)
+    (u, n1), (v, n2) = _unit_rows(z1), _unit_rows(z2)
     V = gather_with_grad(v)
     n_local = u.shape[0]
     if world > 1:
@@ -294,7 +287,7 @@ def infonce_global(z1: torch.Tensor, z2: torch.Tensor, alpha: float) -> torch.Te
     idx = torch.arange(n_local, device=u.device) + offset
     positive = logits.gather(1, idx.view(-1, 1)).squeeze(1)
     per_row = torch.logsumexp(logits, dim=1) - positive
-    return per_row.sum() / n_global
+    return _finite(per_row.sum() / n_global, "the InfoNCE loss", z1_norms=n1, z2_norms=n2)
 
 
 def global_sum(value: torch.Tensor | float) -> float:
