@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 import math
 import os
@@ -226,20 +225,11 @@ def _validate(c: RunConfig) -> list[str]:
 _DEVICE = re.compile(r"cpu|cuda(:\d{1,3})?")
 
 
-@functools.cache
 def data_parameters(data: str) -> dict[str, inspect.Parameter]:
     """The keyword parameters of the data set ``data``'s loader (what ``data.KEY`` may set)."""
-    import importlib
+    from train.data import data_parameters as params
 
-    from train.data import _LAZY
-
-    module, _, attr = _LAZY[data].partition(":")
-    sig = inspect.signature(getattr(importlib.import_module(module), attr))
-    return {
-        n: p
-        for n, p in sig.parameters.items()
-        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    }
+    return params(data)
 
 
 def _canonical_data_params(data: str, params: dict) -> dict:

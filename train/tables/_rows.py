@@ -4,6 +4,7 @@ into a folder of runs (shared by :func:`~train.tables.table1` and :func:`~train.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ _KEYS = (
 
 
 def _metrics(run: Path) -> list[dict]:
-    return [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines() if x.strip()]
+    from train.loop import read_metrics
+
+    return read_metrics(run / "metrics.jsonl")
 
 
 def _pick(rec: dict) -> dict:
@@ -94,14 +97,29 @@ def row_verdict(epoch0: dict, trained: dict, controls: dict[str, dict]) -> dict[
     }
 
 
-def _train(config: RunConfig, runs: Path, data=None) -> tuple[list[dict], float, Path]:
+def _train(config: RunConfig, runs: Path, data=None, figures: bool = True) -> tuple[list[dict], float, Path]:
     from train.loop import fit, run_dir_for
 
     run = runs / run_dir_for(config).name
-    fit(config, run_dir=run, data=data, resume=True)
-    timing = [json.loads(x) for x in (run / "timing.jsonl").read_text().splitlines() if x.strip()]
-    wall = sum(t.get("train_s", 0.0) + t.get("eval_s", 0.0) for t in timing)
-    return _metrics(run), wall, run
+    fit(config, run_dir=run, data=data, resume=True, figures=figures)
+    return _metrics(run), _wall(run / "timing.jsonl"), run
+
+
+def _wall(path: Path) -> float:
+    """Seconds of training and evaluation recorded in a run's ``timing.jsonl`` (a corrupt line is named;
+    a partial last line, left by a process killed while appending, is not counted)."""
+    wall = 0.0
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines() if text.endswith("\n") or not text else text.splitlines()[:-1]
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            t = json.loads(line)
+            wall += float(t.get("train_s", 0.0)) + float(t.get("eval_s", 0.0))
+        except (ValueError, TypeError, AttributeError):
+            raise ValueError(f"{path} line {i} is not a timing record (corrupt or truncated?)") from None
+    return wall
 
 
 def _at(recs: list[dict], epoch: int | None = None) -> dict:
@@ -111,3 +129,37 @@ def _at(recs: list[dict], epoch: int | None = None) -> dict:
         if r["epoch"] == epoch:
             return r
     raise KeyError(f"no evaluation at epoch {epoch}")
+
+
+def _outputs(name: str, out, figure, *, quick: bool, publish: bool) -> tuple[Path, Path | None]:
+    """The JSON and figure paths of a command (``results/`` by default, ``docs/`` with ``publish``),
+    checked before any work (:func:`theory._results.check_outputs`).
+
+    ``figure``: ``True`` for the default path, ``False``/``None`` for none (refused with ``publish``: a
+    published result comes with its figure), or an explicit path (refused with ``publish``).
+    """
+    from theory._results import check_outputs, output_path
+
+    if not isinstance(figure, str | os.PathLike | bool | None):
+        raise TypeError(f"figure must be a path, True (default path) or False; got {type(figure).__name__}")
+    out_p = output_path(name, "data", publish=publish, quick=quick, given=out, option="--out")
+    if figure is None or figure is False:
+        if publish:
+            raise ValueError("--publish writes the figure beside the data; drop --no-figure")
+        fig_p = None
+    else:
+        given = None if figure is True else figure
+        fig_p = output_path(name, "figures", publish=publish, quick=quick, given=given, option="--figure")
+    check_outputs({"--out": out_p, "--figure": fig_p}, publish=publish)
+    return out_p, fig_p
+
+
+def _check_runs_folder(runs: Path) -> None:
+    """The folder of run directories: a folder (or creatable), writable."""
+    probe = runs
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ValueError(f"--runs {runs}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"--runs {runs}: the folder {probe} is not writable")

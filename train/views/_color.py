@@ -26,7 +26,7 @@ def rgb_to_grayscale(x: torch.Tensor) -> torch.Tensor:
 def adjust_brightness(x: torch.Tensor, factor) -> torch.Tensor:
     """:math:`\\operatorname{clip}(b\\,x, 0, 1)`, ``factor`` a scalar or shape ``(n,)``."""
     _check_images(x)
-    return (x * _per_sample(factor, x)).clamp(0.0, 1.0)
+    return (x * _per_sample(factor, x, "factor", low=0.0)).clamp(0.0, 1.0)
 
 
 def adjust_contrast(x: torch.Tensor, factor) -> torch.Tensor:
@@ -35,7 +35,7 @@ def adjust_contrast(x: torch.Tensor, factor) -> torch.Tensor:
     For one-channel images the mean of the channel is used.
     """
     _check_images(x)
-    c = _per_sample(factor, x)
+    c = _per_sample(factor, x, "factor", low=0.0)
     gray = rgb_to_grayscale(x) if x.shape[1] == 3 else x
     mean = gray.mean(dim=(1, 2, 3), keepdim=True)
     return (c * x + (1 - c) * mean).clamp(0.0, 1.0)
@@ -44,7 +44,7 @@ def adjust_contrast(x: torch.Tensor, factor) -> torch.Tensor:
 def adjust_saturation(x: torch.Tensor, factor) -> torch.Tensor:
     """:math:`\\operatorname{clip}(s\\,x + (1 - s)\\,L, 0, 1)`, :math:`L` the pixel's luma (RGB only)."""
     _check_rgb(x)
-    s = _per_sample(factor, x)
+    s = _per_sample(factor, x, "factor", low=0.0)
     return (s * x + (1 - s) * rgb_to_grayscale(x)).clamp(0.0, 1.0)
 
 
@@ -82,7 +82,7 @@ def adjust_hue(x: torch.Tensor, shift) -> torch.Tensor:
     """Rotate the hue by ``shift`` (fraction of a turn, in [-0.5, 0.5]): HSV, ``h <- (h + shift) mod 1``."""
     _check_rgb(x)
     hsv = rgb_to_hsv(x)
-    sh = _per_sample(shift, x).squeeze(1)
+    sh = _per_sample(shift, x, "shift", low=-0.5, high=0.5).squeeze(1)
     h = torch.remainder(hsv[:, 0] + sh, 1.0)
     return hsv_to_rgb(torch.stack([h, hsv[:, 1], hsv[:, 2]], dim=1)).clamp(0.0, 1.0)
 

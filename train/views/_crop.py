@@ -48,7 +48,18 @@ def sample_crop_boxes(
     Tensor, shape (n, 4), float64
         ``(top, left, h, w)`` as fractions of ``height`` and ``width``.
     """
+    from theory._validation import check_int
+    from train.views._params import _pair
+
     generator = _check_generator(generator)
+    n = check_int(n, "n", low=1)
+    height, width = check_int(height, "height", low=1), check_int(width, "width", low=1)
+    n_trials = check_int(n_trials, "n_trials", low=1)
+    scale, ratio = _pair(scale, "scale"), _pair(ratio, "ratio")
+    if not 0.0 < scale[0] <= scale[1] <= 1.0:
+        raise ValueError(f"scale must satisfy 0 < low <= high <= 1; got {scale!r}")
+    if not 0.0 < ratio[0] <= ratio[1]:
+        raise ValueError(f"ratio must satisfy 0 < low <= high; got {ratio!r}")
     dev = generator.device
     area = float(height * width)
     s = _uniform(n * n_trials, scale[0], scale[1], generator).view(n, n_trials)

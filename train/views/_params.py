@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
+
+
+def _real(value, name: str) -> float:
+    """``value`` as a finite float, or a ``ValueError`` naming the parameter."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number; got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite real number; got {value!r}")
+    return v
+
+
+def _pair(value, name: str) -> tuple[float, float]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ValueError(f"{name} must be a pair (low, high) of real numbers; got {value!r}")
+    return _real(value[0], name), _real(value[1], name)
 
 
 @dataclass(frozen=True)
@@ -43,20 +61,20 @@ class ImageViewParams:
     gray_p: float = 0.2
 
     def __post_init__(self) -> None:
-        lo, hi = (float(v) for v in self.scale)
+        lo, hi = _pair(self.scale, "scale")
         if not (0.0 < lo <= hi <= 1.0):
             raise ValueError(f"scale must satisfy 0 < low <= high <= 1; got {self.scale!r}")
-        rlo, rhi = (float(v) for v in self.ratio)
+        rlo, rhi = _pair(self.ratio, "ratio")
         if not (0.0 < rlo <= rhi):
             raise ValueError(f"ratio must satisfy 0 < low <= high; got {self.ratio!r}")
         for name in ("flip_p", "jitter_p", "gray_p"):
             p = getattr(self, name)
-            if not (0.0 <= float(p) <= 1.0):
+            if not (0.0 <= _real(p, name) <= 1.0):
                 raise ValueError(f"{name} must be a probability in [0, 1]; got {p!r}")
         for name in ("brightness", "contrast", "saturation"):
-            if float(getattr(self, name)) < 0:
+            if _real(getattr(self, name), name) < 0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
-        if not (0.0 <= float(self.hue) <= 0.5):
+        if not (0.0 <= _real(self.hue, "hue") <= 0.5):
             raise ValueError(f"hue must be in [0, 0.5]; got {self.hue!r}")
 
 
@@ -88,12 +106,12 @@ class SignalViewParams:
     noise_sd: float = 0.05
 
     def __post_init__(self) -> None:
-        if not (0.0 <= float(self.max_shift) <= 1.0):
+        if not (0.0 <= _real(self.max_shift, "max_shift") <= 1.0):
             raise ValueError(f"max_shift must be in [0, 1]; got {self.max_shift!r}")
-        lo, hi = (float(v) for v in self.scale)
+        lo, hi = _pair(self.scale, "scale")
         if not (0.0 < lo <= hi):
             raise ValueError(f"scale must satisfy 0 < low <= high; got {self.scale!r}")
-        if float(self.noise_sd) < 0:
+        if _real(self.noise_sd, "noise_sd") < 0:
             raise ValueError(f"noise_sd must be >= 0; got {self.noise_sd!r}")
 
 
