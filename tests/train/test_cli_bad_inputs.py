@@ -261,3 +261,39 @@ def test_sigint_during_train_run_checkpoints_and_exits_130(tmp_path):
     run = next(tmp_path.glob("binary-*"))
     state = load_checkpoint(run / "checkpoint.pt")
     assert state["epoch"] >= 1 and not (run / "lock").exists()
+
+
+def _readme_train_lines() -> list[tuple[list[str], int]]:
+    """The README's ``python -m train`` / ``torchrun ... -m train`` commands: (arguments, world size)."""
+    import shlex
+
+    out = []
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if not line.startswith(("python ", "pip ", "torchrun ")):
+            continue
+        for part in line.split("&&"):
+            words = shlex.split(part.split("#", 1)[0])
+            if words[:3] == ["python", "-m", "train"]:
+                out.append((words[3:], 1))
+            elif words[:1] == ["torchrun"] and "train" in words:
+                nproc = [w.split("=")[1] for w in words if w.startswith("--nproc_per_node=")]
+                out.append((words[words.index("train") + 1 :], int(nproc[0]) if nproc else 1))
+    return out
+
+
+def test_readme_train_commands_parse_and_the_resume_line_names_the_run_line():
+    from train.cli import _parser
+    from train.config import get_config
+    from train.loop import run_dir_for
+
+    lines = _readme_train_lines()
+    assert {w[0] for w, _ in lines} >= {"run", "table1", "grid", "table2"}
+    runs = []
+    for words, world in lines:
+        a = _parser().parse_args(words)
+        if a.command == "run":
+            runs.append((a.resume, run_dir_for(get_config(a.config, a.overrides), world)))
+    fresh = {d for resume, d in runs if not resume}
+    assert len(fresh) == len([1 for resume, _ in runs if not resume]), "two README runs share a directory"
+    for resume, d in runs:
+        assert not resume or d in fresh, f"the README's resume line names no run line ({d.name})"
