@@ -225,13 +225,25 @@ def _table1(args, argv) -> int:
 
 
 def _wrote(name: str, out, args, *, quick: bool = False) -> None:
-    from theory._results import output_path, repo_relative
+    from theory._results import output_path
 
     paths = [output_path(name, "data", publish=args.publish, quick=quick, given=out)]
     if _figure(args) is not False:
         fig = getattr(args, "figure", None)
         paths.append(output_path(name, "figures", publish=args.publish, quick=quick, given=fig))
-    print("wrote " + " and ".join(repo_relative(p) for p in paths))
+    print("wrote " + " and ".join(shown_path(p) for p in paths))
+
+
+def shown_path(path) -> str:
+    """``path`` repository-relative inside the checkout, else as given (for messages)."""
+    from pathlib import Path
+
+    from theory._io import repo_root
+
+    try:
+        return Path(path).resolve().relative_to(repo_root().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 def _grid(args, argv) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from theory._results import provenance
 from train._defaults import TABLE2_DESCRIPTION as _DESCRIPTION
 from train._defaults import add_table2_arguments as add_arguments
 from train.table2._config import table2_config
@@ -38,7 +39,7 @@ def run_from_args(args: argparse.Namespace, argv: list[str] | None = None) -> in
         figure_path=fig,
         n_projections=args.n_projections,
         batch_size=args.batch_size,
-        command=" ".join(["python -m train table2", *words]).strip(),
+        command=provenance(argv=["python -m train", "table2", *words])["command"],
     )
     for name, row in res["rows"].items():
         for kind in ("unnormalized", "normalized"):
@@ -47,9 +48,9 @@ def run_from_args(args: argparse.Namespace, argv: list[str] | None = None) -> in
                 f"{name:12s} {kind:12s} CV {r['cv']:.3f}  AD {r['ad_mean']:.3f} ({100 * r['ad_pass']:.1f}%)  "
                 f"DP {r['dp_mean']:.3f} ({100 * r['dp_pass']:.1f}%)"
             )
-    from theory._results import repo_relative
+    from train.cli import shown_path
 
-    print(f"wrote {repo_relative(out)} ({res['wall_time_s']:.0f} s)")
+    print(f"wrote {shown_path(out)} ({res['wall_time_s']:.0f} s)")
     return 0
 
 
