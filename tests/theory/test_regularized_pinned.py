@@ -1,0 +1,85 @@
+"""Pinned values of :mod:`theory.regularized` that mutation testing showed unchecked.
+
+Each test compares against an independent value: the paper's formula typed here with its constants
+(Theorem 1's ``C = 1/2`` of Lemma 1), or mpmath's Bessel functions, never the function itself.
+"""
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from theory.regularized import (
+    beta0,
+    beta_threshold_local,
+    lemma1_constant,
+    reduced_objective_vmf,
+    theorem1_vmf,
+)
+from theory.regularized._common import kappa_grid
+
+
+def _A(d: int, x: float) -> float:
+    """A_d(x) = I_{d/2}(x) / I_{d/2-1}(x) by mpmath at 30 digits."""
+    with mp.workdps(30):
+        return float(mp.besseli(mp.mpf(d) / 2, x) / mp.besseli(mp.mpf(d) / 2 - 1, x))
+
+
+def _phi_uniform(d: int, alpha: float) -> float:
+    """Phi(sigma) = log[Gamma(d/2) (2/alpha)^{d/2-1} I_{d/2-1}(alpha)] by mpmath."""
+    with mp.workdps(30):
+        nu = mp.mpf(d) / 2 - 1
+        return float(mp.loggamma(nu + 1) + nu * mp.log(2 / mp.mpf(alpha)) + mp.log(mp.besseli(nu, alpha)))
+
+
+@pytest.mark.claim("T2")
+@pytest.mark.parametrize(("alpha", "eta2", "d"), [(10.0, 0.36, 17), (5.0, 0.3, 3), (200.0, 0.1, 1024)])
+def test_beta0_default_is_theorem1_threshold_with_c_one_half(alpha, eta2, d):
+    C = 0.5  # Lemma 1's universal constant: Theorem 1's default
+    assert beta0(alpha, eta2, d) == pytest.approx(alpha * (1 - eta2) / (C * (d - 1)), rel=1e-15)
+    assert beta0(10.0, 0.36, 17) == pytest.approx(0.8, rel=1e-15)  # 10 * 0.64 / (0.5 * 16)
+    best = d / (2 * (d - 1))
+    assert beta0(alpha, eta2, d, C=best) == pytest.approx(2 * alpha * (1 - eta2) / d, rel=1e-15)
+
+
+@pytest.mark.parametrize(("d", "alpha", "eta2"), [(3, 5.0, 0.3), (16, 10.0, 0.36), (128, 30.0, 0.1)])
+def test_beta_threshold_local_formula(d, alpha, eta2):
+    a = _A(d, alpha)
+    expected = max(0.0, 2 * alpha * (1 - eta2) / d - a * (2 - a))
+    assert beta_threshold_local(d, alpha, eta2) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("d", [3, 16, 256])
+def test_lemma1_constant_fields(d):
+    r = lemma1_constant(d, kappas=[1e-3, 1.0, 100.0])
+    assert r.C_small_kappa == d / (2 * (d - 1))
+    assert r.kappa_argmin == 1e-3  # the ratio increases in kappa
+    assert r.increasing
+    assert r.C == pytest.approx(d / (2 * (d - 1)), rel=1e-5)
+    assert r.ratio_large_kappa > r.C
+
+
+@pytest.mark.parametrize(("d", "alpha", "eta2", "delta"), [(3, 5.0, 0.3, 0.0), (8, 2.0, 0.5, 0.1)])
+def test_reduced_objective_at_sigma(d, alpha, eta2, delta):
+    # J~(sigma) = Phi(sigma) - alpha (eta2 - delta)
+    got = reduced_objective_vmf(d, 0.0, alpha, eta2, beta=1.0, delta=delta)
+    assert got == pytest.approx(_phi_uniform(d, alpha) - alpha * (eta2 - delta), rel=1e-12)
+
+
+def test_theorem1_margin_is_the_minimum_gap_plus_alpha_delta():
+    kap = np.array([0.5, 2.0, 8.0])
+    d, alpha, eta2, beta, delta = 4, 3.0, 0.2, 0.1, 0.05
+    res = theorem1_vmf(d, alpha, eta2, beta, delta=delta, kappas=kap)
+    j_sigma = reduced_objective_vmf(d, 0.0, alpha, eta2, beta, delta=delta)
+    gaps = np.array([reduced_objective_vmf(d, float(k), alpha, eta2, beta) - j_sigma for k in kap])
+    np.testing.assert_allclose(res.gaps, gaps, rtol=1e-10, atol=1e-12)
+    i = int(np.argmin(gaps))
+    assert res.kappa_argmin == kap[i]
+    assert res.margin == pytest.approx(gaps[i] + alpha * delta, rel=1e-10)
+
+
+def test_kappa_grid_bounds():
+    assert kappa_grid(None).shape == (161,)
+    assert kappa_grid(None)[0] == pytest.approx(1e-3) and kappa_grid(None)[-1] == pytest.approx(1e5)
+    assert kappa_grid([1e-100]).tolist() == [1e-100]
+    with pytest.raises(ValueError, match="kappas must lie in"):
+        kappa_grid([0.9e-100])
