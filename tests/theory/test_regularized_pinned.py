@@ -83,3 +83,69 @@ def test_kappa_grid_bounds():
     assert kappa_grid([1e-100]).tolist() == [1e-100]
     with pytest.raises(ValueError, match="kappas must lie in"):
         kappa_grid([0.9e-100])
+
+
+def _phi_vmf_d3(kappa: float, alpha: float) -> float:
+    """Phi(vMF_kappa) on S^2 by mpmath quadrature: t = u.w has density kappa e^{kappa t} / (2 sinh kappa)."""
+    with mp.workdps(30):
+        k, a = mp.mpf(kappa), mp.mpf(alpha)
+
+        def psi(r):  # log E_sigma e^{r u.v} on S^2 = log(sinh r / r)
+            return mp.log(mp.sinh(r) / r)
+
+        dens = k / (2 * mp.sinh(k))
+        inner = mp.quad(lambda t: dens * mp.exp(k * t) * psi(mp.sqrt(k * k + a * a + 2 * k * a * t)), [-1, 1])
+        return float(inner - psi(k))
+
+
+@pytest.mark.claim("D")
+@pytest.mark.parametrize(("kappa", "alpha", "q"), [(0.7, 2.0, 1.5), (3.0, 5.0, 4.0)])
+def test_surrogate_vmf_is_phi_minus_q_a_squared(kappa, alpha, q):
+    from theory.regularized import surrogate_vmf
+
+    expected = _phi_vmf_d3(kappa, alpha) - q * _A(3, kappa) ** 2
+    assert surrogate_vmf(3, kappa, alpha, q) == pytest.approx(expected, rel=1e-9)
+    assert surrogate_vmf(3, kappa, alpha, 0.0) == pytest.approx(_phi_vmf_d3(kappa, alpha), rel=1e-9)
+
+
+@pytest.mark.claim("D")
+def test_qc_symbolic_is_d_a_two_minus_a_over_two():
+    import sympy as sy
+
+    from theory.regularized import qc_symbolic
+
+    res = qc_symbolic()
+    assert (res.a.name, res.d.name, res.alpha.name, res.kappa.name) == ("a", "d", "alpha", "kappa")
+    assert sy.simplify(res.qc - res.d * res.a * (2 - res.a) / 2) == 0
+    assert sy.simplify(res.coef - res.a * (2 - res.a) / (2 * res.d)) == 0
+    for d, alpha in [(3, 5.0), (128, 10.0)]:
+        a = _A(d, alpha)
+        assert res.qc_value(d, alpha) == pytest.approx(d * a * (2 - a) / 2, rel=1e-12)
+    assert res.to_dict()["qc"] == str(res.qc)
+
+
+def test_deprecated_shims():
+    import theory.regularized as reg
+    from theory.studies import route
+
+    names = dir(reg)
+    assert names == sorted(names) and {"route_study", "plot_route", "beta0"} <= set(names)
+    with pytest.warns(DeprecationWarning, match=r"theory\.regularized\.route_study is deprecated; use "):
+        assert reg.route_study is route._legacy_route_study
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        reg.nope  # noqa: B018
+    res = reg.qc_symbolic()
+    with pytest.warns(DeprecationWarning, match="qc_symbolic"):
+        assert res["qc"] is res.qc and res["coef"] is res.coef
+    with pytest.warns(DeprecationWarning):
+        assert res["symbols"] == (res.a, res.d, res.alpha, res.kappa)
+    with pytest.warns(DeprecationWarning), pytest.raises(KeyError):
+        res["nope"]
+    # align_bound(m, eta2) = eta2 + (1 - eta2) m^2 (Prop. 1), deprecated for alignment_bound
+    with pytest.warns(DeprecationWarning, match="alignment_bound"):
+        np.testing.assert_allclose(reg.align_bound(np.array([0.0, 0.5, 1.0]), 0.36), [0.36, 0.52, 1.0])
+    for bad in (-0.1, 1.1, np.nan):
+        with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="m_norm must lie in"):
+            reg.align_bound(bad, 0.3)
+    with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="m_norm must be a real"):
+        reg.align_bound("0.5", 0.3)

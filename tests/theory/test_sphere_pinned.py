@@ -61,3 +61,11 @@ def test_project_rows_and_the_zero_row():
     np.testing.assert_allclose(project(z, c0=c0)[0], c0, rtol=0, atol=0)
     tiny = np.finfo(np.float64).tiny
     np.testing.assert_allclose(project([[4 * tiny, 0.0, 0.0]]), [[1.0, 0.0, 0.0]], rtol=1e-15)
+
+
+def test_dir_lists_the_moved_names():
+    import theory.sphere
+
+    names = dir(theory.sphere)
+    assert names == sorted(names)
+    assert {"plot_tv_vs_d", "tv_vs_d_table", "projection_tv", "sample_uniform"} <= set(names)
