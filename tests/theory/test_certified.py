@@ -178,6 +178,13 @@ class TestLemma1:
         assert cert.failures[0].startswith("on (0, ")
         assert certify_lemma1(d, 10.0, C=best * (1 - 1e-6)).holds
 
+    def test_a_false_statement_names_its_pieces(self):
+        # C = 1 at d = 3 is false for every kappa below ~ 10: the failing pieces are named, no endless split
+        cert = certify_lemma1(3, 100.0, C=1.0)
+        assert not cert.holds
+        assert any(f.startswith("kappa in [1, ") for f in cert.failures)
+        assert cert.worst_margin[0] < 0
+
     def test_bad_input(self):
         with pytest.raises(ValueError, match="kappa_max must be > 0"):
             certify_lemma1(3, 0.0)

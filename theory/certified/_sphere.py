@@ -138,7 +138,8 @@ def certify_diaconis_freedman(k: int, d_max: int, d_min: int | None = None, prog
         bound = arb(2 * (k + 3)) / (d - k - 3)
         margin = bound - tv
         if not margin > 0:
-            failures.append(f"d = {d}: margin {margin.str(6, radius=True)}")
+            m_lo, m_hi = interval(margin)
+            failures.append(f"d = {d}: margin in [{m_lo:.6g}, {m_hi:.6g}]")
         if worst is None or margin.lower() < worst.lower():
             worst, worst_d = margin, d
         worst_rel = min(worst_rel, interval(margin / bound)[0])

@@ -134,7 +134,7 @@ def _pieces(d: int, kappa_max: float, kappa0: float, e):
         a_rng, k_rng = a_lo.union(a_hi), arb(lo).union(arb(hi))
         deriv = (1 - a_rng * a_rng - (d - 1) * a_rng / k_rng) * (k_rng - (d - e) * a_rng)
         h = h_lo + _zero_to(hi - lo, deriv)
-        if not h > 0 and hi - lo > 1e-12 * hi:
+        if not h > 0 and not h_lo < 0 and hi - lo > 1e-9 * hi:  # unproved, not disproved: split
             mid = 0.5 * (lo + hi)
             stack += [(mid, hi), (lo, mid)]
             continue
@@ -149,7 +149,8 @@ def _certificate(d, kappa_max, kappa0, e, scale, statement, start, parameters):
     for lo, hi, h, den in pieces:
         m = scale(h, den)
         if not m > 0:
-            failures.append(f"kappa in [{lo:.17g}, {hi:.17g}]: margin {m.str(6, radius=True)}")
+            m_lo, m_hi = interval(m)
+            failures.append(f"kappa in [{lo:.17g}, {hi:.17g}]: margin in [{m_lo:.6g}, {m_hi:.6g}]")
         if worst is None or m.lower() < worst.lower():
             worst, worst_piece, worst_bounds = m, f"kappa in [{lo:.6g}, {hi:.6g}]", (lo, hi)
     # (0, kappa0]: h_C(kappa) = int_0^kappa A'(s) (s^3 g(s) + e s F1/(d F0)) ds,
