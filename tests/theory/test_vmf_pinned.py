@@ -42,7 +42,7 @@ def test_kl_types_and_bounds():
 
 def test_mixture_dimension_must_match_the_points():
     u = np.array([[1.0, 0.0, 0.0]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="means must have d = 3 columns; got 4"):
         log_inner_vmf_mixture(u, [1.0], [[1.0, 0.0, 0.0, 0.0]], [2.0], alpha=1.0)
 
 
