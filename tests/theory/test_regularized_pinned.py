@@ -130,17 +130,27 @@ def test_deprecated_shims():
 
     names = dir(reg)
     assert names == sorted(names) and {"route_study", "plot_route", "beta0"} <= set(names)
-    with pytest.warns(DeprecationWarning, match=r"theory\.regularized\.route_study is deprecated; use "):
+    with pytest.warns(DeprecationWarning) as rec:
         assert reg.route_study is route._legacy_route_study
+    assert str(rec[0].message) == (
+        "theory.regularized.route_study is deprecated; use theory.studies.route.route_study (which returns a "
+        "RouteStudy / takes one)"
+    )
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         reg.nope  # noqa: B018
     res = reg.qc_symbolic()
-    with pytest.warns(DeprecationWarning, match="qc_symbolic"):
+    msg = "qc_symbolic() returns a QcSymbolic; use its attributes (coef, qc, a, d, alpha, kappa)"
+    with pytest.warns(DeprecationWarning) as rec:
         assert res["qc"] is res.qc and res["coef"] is res.coef
+    assert str(rec[0].message) == msg
     with pytest.warns(DeprecationWarning):
         assert res["symbols"] == (res.a, res.d, res.alpha, res.kappa)
-    with pytest.warns(DeprecationWarning), pytest.raises(KeyError):
+    with pytest.warns(DeprecationWarning), pytest.raises(KeyError) as err:
         res["nope"]
+    assert err.value.args == ("nope",)
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        res.qc_value(3, -1.0)
+    assert res.qc_value(3, 0.5) == pytest.approx(3 * _A(3, 0.5) * (2 - _A(3, 0.5)) / 2, rel=1e-12)
     # align_bound(m, eta2) = eta2 + (1 - eta2) m^2 (Prop. 1), deprecated for alignment_bound
     with pytest.warns(DeprecationWarning, match="alignment_bound"):
         np.testing.assert_allclose(reg.align_bound(np.array([0.0, 0.5, 1.0]), 0.36), [0.36, 0.52, 1.0])
@@ -149,3 +159,16 @@ def test_deprecated_shims():
             reg.align_bound(bad, 0.3)
     with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="m_norm must be a real"):
         reg.align_bound("0.5", 0.3)
+
+
+def test_gaussian_kl_symmetry_tolerances():
+    from theory.regularized import gaussian_kl
+
+    mean = np.zeros(2)
+    gaussian_kl(mean, np.array([[1.0, 0.5], [0.5 + 1e-11, 1.0]]), 0.5)  # within rtol 1e-10
+    for cov in (
+        np.array([[1.0, 0.5], [0.5 + 1e-7, 1.0]]),  # beyond rtol 1e-10 (numpy's default 1e-5 would pass)
+        np.array([[1.0, 1e-11], [0.0, 1.0]]),  # beyond atol 1e-12 (numpy's default 1e-8 would pass)
+    ):
+        with pytest.raises(ValueError, match="cov must be symmetric"):
+            gaussian_kl(mean, cov, 0.5)
