@@ -52,11 +52,6 @@ def interval(x) -> tuple[float, float]:
     return (lo, hi)
 
 
-def ball_text(x, digits: int = 6) -> str:
-    """A ball as ``[mid +/- rad]`` with ``digits`` significant digits (Arb's own notation)."""
-    return x.str(digits, radius=True)
-
-
 @dataclass(frozen=True)
 class Certificate(ResultMixin):
     """A statement proved over a box of parameters by ball arithmetic.
