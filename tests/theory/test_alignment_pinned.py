@@ -58,6 +58,7 @@ def test_alignment_estimate_fields(eta2):
         assert (res.eta2, res.bound, res.slack, res.slack_se) == (None, None, None, None)
         assert res.note == "no eta2 given: no bound, no slack"
         return
+    assert res.eta2 == eta2
     loo_a = np.array([np.delete(a_i, k).mean() for k in range(n)])
     loo_s = eta2 + (1 - eta2) * loo_m - loo_a
     assert res.bound == pytest.approx(eta2 + (1 - eta2) * min(max(m2, 0.0), 1.0), rel=1e-12)
@@ -68,9 +69,9 @@ def test_alignment_estimate_fields(eta2):
 
 def test_bad_inputs_name_the_argument():
     u, v = _pairs()
-    with pytest.raises(ValueError, match="eta2"):
+    with pytest.raises(ValueError, match=r"^eta2 must be >= 0"):
         estimate_alignment(u, v, eta2=-0.1)
-    with pytest.raises(ValueError, match="eta2"):
+    with pytest.raises(ValueError, match=r"^eta2 must be <= 1"):
         estimate_alignment(u, v, eta2=1.5)
     estimate_alignment(u, v, eta2=1.0)
     estimate_alignment(u, v, eta2=0.0)
@@ -80,9 +81,20 @@ def test_bad_inputs_name_the_argument():
         estimate_alignment(u[:2], v[:2])
     with pytest.raises(ValueError, match=r"\bu\b"):
         estimate_mean_sq_norm(u[:2])
-    with pytest.raises(ValueError, match="eta2"):
+    with pytest.raises(ValueError, match=r"^eta2 "):
         alignment_bound(1.5, 0.5)
-    with pytest.raises(ValueError, match="mean_sq_norm"):
+    with pytest.raises(ValueError, match=r"^mean_sq_norm "):
         alignment_bound(0.5, 1.5)
     assert isinstance(alignment_bound(0.36, 0.25), float)
     assert alignment_bound(0.36, 0.25) == pytest.approx(0.36 + 0.64 * 0.25, rel=1e-15)
+
+
+def test_encoder_alignment_unpacking_is_deprecated():
+    from theory.alignment import hgr_encoder
+
+    res = hgr_encoder(np.array([0.5, 0.5]), np.array([[0.8, 0.2], [0.2, 0.8]]), d=2)
+    with pytest.warns(DeprecationWarning) as rec:
+        enc, exact = res
+    msg = "unpacking (encoder, exact) is deprecated; use the attributes .encoder and .exact"
+    assert str(rec[0].message) == msg
+    assert enc is res.encoder and exact == res.exact
