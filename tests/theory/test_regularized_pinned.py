@@ -152,8 +152,12 @@ def test_deprecated_shims():
         res.qc_value(3, -1.0)
     assert res.qc_value(3, 0.5) == pytest.approx(3 * _A(3, 0.5) * (2 - _A(3, 0.5)) / 2, rel=1e-12)
     # align_bound(m, eta2) = eta2 + (1 - eta2) m^2 (Prop. 1), deprecated for alignment_bound
-    with pytest.warns(DeprecationWarning, match="alignment_bound"):
+    with pytest.warns(DeprecationWarning) as rec:
         np.testing.assert_allclose(reg.align_bound(np.array([0.0, 0.5, 1.0]), 0.36), [0.36, 0.52, 1.0])
+    assert str(rec[0].message) == (
+        "theory.regularized.align_bound(m_norm, eta2) is deprecated; use "
+        "theory.alignment.alignment_bound(eta2, m_norm**2)"
+    )
     for bad in (-0.1, 1.1, np.nan):
         with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="m_norm must lie in"):
             reg.align_bound(bad, 0.3)
