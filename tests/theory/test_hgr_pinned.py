@@ -32,3 +32,28 @@ def test_label_posterior_messages():
 def test_with_centers_keeps_both_axes():
     r = hgr_discrete(markov_joint(P0, K)).with_centers([1.0, 2.0], [3.0, 4.0])
     assert list(r.x) == [1.0, 2.0] and list(r.y) == [3.0, 4.0]
+
+
+def test_label_posterior_binary_closed_form_and_a_label_of_zero_probability():
+    # binary Y: rho^2 = Var(pi(X)) / (p (1 - p)) with pi(x) = P(Y = 1 | x), p = E pi(X) (uniform weights)
+    pi = np.array([0.1, 0.8, 0.5])
+    p = pi.mean()
+    rho = np.sqrt((np.mean(pi**2) - p**2) / (p * (1 - p)))
+    P = np.column_stack([1 - pi, pi])
+    assert hgr_label_posterior(P) == pytest.approx(rho, rel=1e-12)
+    # a label that never occurs changes nothing (it is dropped, not divided by)
+    assert hgr_label_posterior(np.column_stack([P, np.zeros(3)])) == pytest.approx(rho, rel=1e-12)
+
+
+def test_tensorize_is_the_largest_and_takes_the_ends():
+    from theory.hgr import hgr_tensorize
+
+    assert hgr_tensorize([0.0, 1.0]) == 1.0
+    assert hgr_tensorize([0.2, 0.3]) == 0.3
+    assert hgr_tensorize([0.0]) == 0.0
+    with pytest.raises(TypeError, match=r"^rhos must be real numbers in \[0, 1\]; got a boolean array$"):
+        hgr_tensorize(np.array([True, False]))
+    with pytest.raises(ValueError, match=r"^rhos "):
+        hgr_tensorize([1.1])
+    with pytest.raises(TypeError, match=r"^rhos must be a numeric array"):
+        hgr_tensorize(["a"])
