@@ -3,6 +3,9 @@
 Launch with ``torchrun`` (which sets ``RANK``, ``WORLD_SIZE``, ``LOCAL_RANK``, ``MASTER_ADDR``,
 ``MASTER_PORT``); :func:`init_from_env` joins the process group (gloo on CPU, NCCL on GPUs) and is a
 no-op when ``WORLD_SIZE`` is unset or 1, so the same code runs on one process. See ``docs/SLURM.md``.
+It waits at most :data:`RENDEZVOUS_TIMEOUT_S` seconds (``TRAIN_RENDEZVOUS_TIMEOUT``) for every rank to
+join, then stops with one line saying how long it waited and for whom (a ``WORLD_SIZE=2`` run started
+without its second process never hangs).
 
 The global batch of ``N`` pairs is split into contiguous shards, one per rank (:func:`shard`). Each rank
 embeds its shard, ``u_r = f^(x_r)``, ``v_r = f^(y_r)``, and :func:`gather_with_grad` assembles the
@@ -38,7 +41,9 @@ import torch.distributed as dist
 from theory._io import ResultMixin
 
 __all__ = [
+    "RENDEZVOUS_TIMEOUT_S",
     "DistInfo",
+    "agree_on_error",
     "barrier",
     "cleanup",
     "gather_with_grad",
@@ -49,7 +54,12 @@ __all__ = [
     "shard",
     "shard_bounds",
     "sum_gradients",
+    "world_size_from_env",
 ]
+
+#: Seconds :func:`init_from_env` waits for every rank to join (environment ``TRAIN_RENDEZVOUS_TIMEOUT``
+#: overrides it); collectives afterwards keep torch's own timeout.
+RENDEZVOUS_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -112,9 +122,11 @@ def init_from_env(backend: str | None = None, *, device: str | None = None) -> D
     DistInfo
         ``DistInfo()`` (rank 0 of 1, CPU or ``cuda:0``) when ``WORLD_SIZE`` is unset or 1.
     """
-    world_size = _env_int("WORLD_SIZE", 1)
-    if world_size < 1:
-        raise ValueError(f"WORLD_SIZE must be >= 1; got {world_size}")
+    if backend not in (None, "gloo", "nccl"):
+        raise ValueError(f"backend must be 'gloo' or 'nccl'; got {backend!r}")
+    if device not in (None, "cpu") and not (isinstance(device, str) and device.startswith("cuda")):
+        raise ValueError(f"device must be 'cpu' or 'cuda[:k]'; got {device!r}")
+    world_size = world_size_from_env()
     use_cuda = torch.cuda.is_available() and device != "cpu"
     if world_size == 1:
         return DistInfo(device="cuda:0" if use_cuda and device is None else (device or "cpu"))
@@ -133,8 +145,67 @@ def init_from_env(backend: str | None = None, *, device: str | None = None) -> D
     if backend == "nccl":
         torch.cuda.set_device(local_rank)
     if not dist.is_initialized():
-        dist.init_process_group(backend=backend, init_method="env://", rank=rank, world_size=world_size)
+        store = _rendezvous(rank, world_size)
+        dist.init_process_group(backend=backend, store=store, rank=rank, world_size=world_size)
     return DistInfo(rank=rank, world_size=world_size, local_rank=local_rank, device=dev, backend=backend)
+
+
+def _rendezvous(rank: int, world_size: int):
+    """The ``env://`` store, waiting at most the rendezvous timeout for every rank (one-line error)."""
+    import datetime
+
+    from torch.distributed.constants import default_pg_timeout
+    from torch.distributed.rendezvous import rendezvous
+
+    raw = os.environ.get("TRAIN_RENDEZVOUS_TIMEOUT", "")
+    try:
+        wait = float(raw) if raw else RENDEZVOUS_TIMEOUT_S
+    except ValueError:
+        raise ValueError(f"TRAIN_RENDEZVOUS_TIMEOUT must be a number of seconds; got {raw!r}") from None
+    if not (math.isfinite(wait) and wait > 0):
+        raise ValueError(f"TRAIN_RENDEZVOUS_TIMEOUT must be a positive number of seconds; got {raw!r}")
+    where = f"{os.environ.get('MASTER_ADDR')}:{os.environ.get('MASTER_PORT')}"
+    try:
+        store, _, _ = next(
+            rendezvous("env://", rank=rank, world_size=world_size, timeout=datetime.timedelta(seconds=wait))
+        )
+    except (RuntimeError, OSError) as exc:
+        what = (
+            f"the other {world_size - 1} of WORLD_SIZE = {world_size} processes to join rank 0"
+            if rank == 0
+            else f"rank 0 of WORLD_SIZE = {world_size} to accept rank {rank}"
+        )
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RuntimeError(
+            f"waited {wait:g} s for {what} at {where} ({detail}); start every rank, e.g. torchrun "
+            f"--nproc_per_node={world_size} (TRAIN_RENDEZVOUS_TIMEOUT sets the wait)"
+        ) from None
+    store.set_timeout(default_pg_timeout)
+    return store
+
+
+def world_size_from_env() -> int:
+    """``WORLD_SIZE`` of torchrun's environment (1 when unset), validated."""
+    world_size = _env_int("WORLD_SIZE", 1)
+    if world_size < 1:
+        raise ValueError(f"WORLD_SIZE must be >= 1; got {world_size}")
+    return world_size
+
+
+def agree_on_error(error: BaseException | None) -> BaseException | None:
+    """Rank 0's error (or ``None``) on every rank, so that all ranks stop together when rank 0 refuses.
+
+    Without a process group it returns ``error``. Other ranks get a ``ValueError`` (or
+    ``FileExistsError``) with rank 0's message.
+    """
+    if not is_distributed():
+        return error
+    msg = [None if error is None else (type(error).__name__, str(error))]
+    dist.broadcast_object_list(msg, src=0)
+    if dist.get_rank() == 0 or msg[0] is None:
+        return error if dist.get_rank() == 0 else None
+    name, text = msg[0]
+    return (FileExistsError if name == "FileExistsError" else ValueError)(f"rank 0: {text}")
 
 
 def barrier() -> None:
@@ -161,9 +232,12 @@ def shard_bounds(n: int, rank: int | None = None, world_size: int | None = None)
     Shards differ in size by at most one (the first ``n % world_size`` ranks take one more), as
     ``numpy.array_split``; concatenating the shards in rank order gives the global batch back.
     """
+    from theory._validation import check_int
+
     r, w = _rank_world()
-    rank = r if rank is None else int(rank)
-    world_size = w if world_size is None else int(world_size)
+    world_size = w if world_size is None else check_int(world_size, "world_size", low=1)
+    rank = r if rank is None else check_int(rank, "rank", low=0, high=world_size - 1)
+    n = check_int(n, "n")
     if n < world_size:
         raise ValueError(f"a global batch of n = {n} cannot be split over {world_size} ranks")
     base, extra = divmod(int(n), world_size)
@@ -268,18 +342,12 @@ def infonce_global(z1: torch.Tensor, z2: torch.Tensor, alpha: float) -> torch.Te
     -------
     Tensor, shape ()
     """
-    if not isinstance(z1, torch.Tensor) or not isinstance(z2, torch.Tensor):
-        raise TypeError("z1 and z2 must be torch.Tensor of shape (n_local, d)")
-    if z1.ndim != 2 or z1.shape != z2.shape:
-        raise ValueError(
-            f"z1 and z2 must have the same shape (n_local, d); got {tuple(z1.shape)}, {tuple(z2.shape)}"
-        )
-    alpha = float(alpha)
-    if not math.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"alpha must be a finite number >= 0; got {alpha}")
+    from train.objectives import _check_alpha, _check_pair, _finite, _unit_rows
+
+    _check_pair(z1, z2)
+    alpha = _check_alpha(alpha, z1.dtype)
     rank, world = _rank_world()
-    u = torch.nn.functional.normalize(z1, dim=1)
-    v = torch.nn.functional.normalize(z2, dim=1)
+    (u, n1), (v, n2) = _unit_rows(z1), _unit_rows(z2)
     V = gather_with_grad(v)
     n_local = u.shape[0]
     if world > 1:
@@ -294,12 +362,16 @@ def infonce_global(z1: torch.Tensor, z2: torch.Tensor, alpha: float) -> torch.Te
     idx = torch.arange(n_local, device=u.device) + offset
     positive = logits.gather(1, idx.view(-1, 1)).squeeze(1)
     per_row = torch.logsumexp(logits, dim=1) - positive
-    return per_row.sum() / n_global
+    return _finite(per_row.sum() / n_global, "the InfoNCE loss", z1_norms=n1, z2_norms=n2)
 
 
 def global_sum(value: torch.Tensor | float) -> float:
     """Sum a scalar over ranks (the global loss from the shares of :func:`infonce_global`; no gradient)."""
+    if isinstance(value, bool) or not isinstance(value, torch.Tensor | int | float):
+        raise TypeError(f"value must be a number or a one-element tensor; got {type(value).__name__}")
     t = torch.as_tensor(value).detach().to(torch.float64).clone()
+    if t.numel() != 1 or not bool(torch.isfinite(t).all()):
+        raise ValueError(f"value must be one finite number; got {value!r}")
     if is_distributed():
         if dist.get_backend() == "nccl":
             t = t.cuda()
@@ -312,6 +384,8 @@ def sum_gradients(module: torch.nn.Module) -> None:
 
     With the shares of :func:`infonce_global` this gives the gradient of the global loss on every rank.
     """
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module; got {type(module).__name__}")
     if not is_distributed():
         return
     for p in module.parameters():

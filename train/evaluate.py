@@ -17,7 +17,6 @@ evaluation never touches the training randomness). Every number comes from :mod:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,8 +72,9 @@ class EvalResult(ResultMixin):
         :math:`\\Phi(\\sigma)` on :math:`S^{d-1}`.
     phi_gap : float
         ``phi - phi_uniform`` (>= 0 by Lemma 2, up to sampling error).
-    test_loss : float
-        Eq. 2 on held-out pairs in batches of ``N`` (``theory.uniformity.infonce_loss``), mean over batches.
+    test_loss : float or None
+        Eq. 2 on held-out pairs in batches of ``N`` (``theory.uniformity.infonce_loss``), mean over batches;
+        ``None`` when fewer than ``N`` held-out samples are evaluated.
     class_ad_mean, class_ad_pass, class_dp_mean, class_dp_pass : float or None
         Class-conditional statistics averaged over classes with at least 20 samples; ``None`` without labels.
     n_classes_evaluated : int
@@ -114,7 +114,7 @@ class EvalResult(ResultMixin):
     phi_se: float
     phi_uniform: float
     phi_gap: float
-    test_loss: float
+    test_loss: float | None
     class_ad_mean: float | None
     class_ad_pass: float | None
     class_dp_mean: float | None
@@ -126,16 +126,47 @@ class EvalResult(ResultMixin):
 def embed(
     model: torch.nn.Module, x: torch.Tensor, *, batch_size: int = 1024, device: str = "cpu"
 ) -> np.ndarray:
-    """Unnormalised embeddings ``f(x)`` in float64, shape (n, d) (model in eval mode, restored after)."""
+    """Unnormalised embeddings ``f(x)`` in float64, shape (n, d) (model in eval mode, restored after).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    x : torch.Tensor, shape (n, *input_shape), floating, n >= 1
+    batch_size : int
+    device : str
+        Where the model lives (``cpu``, ``cuda[:k]``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        A model that is not a module, ``x`` of another type, dtype or shape than the model takes, a
+        device the model is not on, or embeddings that are not finite (NaN input, a diverged model).
+    """
+    from theory._validation import check_int
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        what = f"a {x.dtype} tensor" if isinstance(x, torch.Tensor) else type(x).__name__
+        raise TypeError(f"x must be a floating torch.Tensor of shape (n, *input_shape); got {what}")
+    if x.ndim < 2 or x.shape[0] < 1:
+        raise ValueError(f"x must have shape (n, *input_shape) with n >= 1; got {tuple(x.shape)}")
+    batch_size = check_int(batch_size, "batch_size", low=1)
     was_training = model.training
     model.eval()
     try:
         out = [
             model(x[s : s + batch_size].to(device)).double().cpu() for s in range(0, x.shape[0], batch_size)
         ]
+    except RuntimeError as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"the model cannot embed x of shape {tuple(x.shape)} on {device!r}: {msg}") from None
     finally:
         model.train(was_training)
-    return torch.cat(out).numpy()
+    z = torch.cat(out).numpy()
+    if not np.isfinite(z).all():
+        raise ValueError("the embeddings hold NaN or inf values (non-finite x, or a diverged model)")
+    return z
 
 
 def _unit(z: np.ndarray) -> np.ndarray:
@@ -194,7 +225,22 @@ def evaluate(
     -------
     EvalResult
     """
+    from theory._validation import check_int, check_real
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    if not isinstance(data, PairData):
+        raise TypeError(f"data must be a train.data.PairData; got {type(data).__name__}")
+    epoch = check_int(epoch, "epoch", low=0)
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
+    N = check_int(N, "N", low=1)
+    n_eval = check_int(n_eval, "n_eval", low=20)
+    n_projections = check_int(n_projections, "n_projections", low=0)
+    n_phi = check_int(n_phi, "n_phi", low=3)
+    seed = check_int(seed, "seed", low=0)
     n = min(int(n_eval), data.n_test)
+    if n < 20:
+        raise ValueError(f"the held-out set has {data.n_test} samples; the tests need at least 20")
     x0 = data.x_test[:n]
     z = embed(model, x0, device=device)
     d = z.shape[1]
@@ -219,7 +265,7 @@ def evaluate(
     pe = phi_estimate(sub, alpha)
     pu = float(phi_uniform(d, alpha))
     losses = [infonce_loss(u[s : s + N], v[s : s + N], alpha) for s in range(0, n - N + 1, N)]
-    test_loss = float(np.mean(losses)) if losses else math.nan
+    test_loss = float(np.mean(losses)) if losses else None  # fewer than N held-out samples
     labels = None if data.y_test is None else data.y_test[:n].cpu().numpy()
     cam, cap, cdm, cdp, ncls = _class_conditional(z, labels)
     return EvalResult(

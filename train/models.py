@@ -121,8 +121,33 @@ def make_model(name: str, input_shape: tuple[int, ...], d: int, **kwargs) -> nn.
     d : int
         Embedding dimension.
     **kwargs
-        ``hidden`` (MLP width), ``width`` (CNN), ``bias`` (linear).
+        ``hidden`` (MLP width), ``width`` (CNN), ``bias`` (linear); others are refused.
+
+    Raises
+    ------
+    ValueError, TypeError
+        An unknown model or keyword, a shape or ``d`` that is not positive integers.
     """
-    if name not in MODELS:
+    from theory._validation import check_int
+
+    if not isinstance(name, str) or name not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}; got {name!r}")
-    return MODELS[name](tuple(int(s) for s in input_shape), int(d), **kwargs)
+    if isinstance(input_shape, str | bytes) or not hasattr(input_shape, "__iter__"):
+        raise TypeError(f"input_shape must be a tuple of positive integers; got {type(input_shape).__name__}")
+    shape = tuple(check_int(s, "input_shape entries", low=1) for s in input_shape)
+    if not shape:
+        raise ValueError("input_shape must have at least one dimension; got ()")
+    d = check_int(d, "d", low=1)
+    known = _KWARGS[name]
+    unknown = sorted(set(kwargs) - set(known))
+    if unknown:
+        raise ValueError(f"model {name!r} takes no {', '.join(unknown)}; known: {', '.join(known) or 'none'}")
+    for key in ("hidden", "width"):
+        if key in kwargs:
+            kwargs[key] = check_int(kwargs[key], key, low=1)
+    if "bias" in kwargs and not isinstance(kwargs["bias"], bool):
+        raise TypeError(f"bias must be True or False; got {kwargs['bias']!r}")
+    return MODELS[name](shape, d, **kwargs)
+
+
+_KWARGS = {"linear": ("bias",), "mlp": ("hidden",), "cnn": ("width",), "resnet18": ()}

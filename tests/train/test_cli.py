@@ -64,7 +64,8 @@ def test_tiny_run_then_refuse_to_overwrite(tmp_path, capsys):
         "epochs=1", "n_eval=40", "n_phi=20", "n_projections=2", f"out_dir={tmp_path}", "progress=false",
     ]  # fmt: skip
     assert main(args) == 0
-    run = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    run = Path(capsys.readouterr().out.strip().splitlines()[0].removeprefix("run directory "))
+    assert (run / "fig_metrics.png").is_file()
     recs = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in recs] == [0, 1]
     assert main(args) == 2  # the run directory holds a run: no overwrite without --resume

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from train.config import get_config
-from train.loop import build, fit
+from train.loop import build, fit, run_dir_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,7 +125,10 @@ def test_two_gloo_ranks_train_like_one_process(tmp_path):
            "-m", "train", "run", "--config", "binary", *items, f"out_dir={tmp_path / 'two'}"]  # fmt: skip
     p = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
-    for ra, rb in zip(_records(one), _records(tmp_path / "two" / one.name), strict=True):
+    two = (
+        tmp_path / "two" / run_dir_for(get_config("binary", [*items, f"out_dir={tmp_path / 'two'}"]), 2).name
+    )
+    for ra, rb in zip(_records(one), _records(two), strict=True):
         for k, va in ra.items():
             if isinstance(va, float):
                 assert rb[k] == pytest.approx(va, rel=1e-5, abs=1e-5), k

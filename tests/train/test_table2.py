@@ -33,6 +33,7 @@ def _result(pre, rnd):
     return {
         "command": "python -m train table2 --n-sentences 3000 --seed 0",
         "config": {"n_sentences": 3000},
+        "quick": False,
         "seed": 0,
         "commit": "abc",
         "wall_time_s": 1.0,
@@ -87,7 +88,7 @@ def test_summarize_against_direct_numbers():
 def test_command_errors(capsys, monkeypatch):
     assert table2.main(["--n-sentences", "5", "--no-figure"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--n-sentences must be >= 20" in err[0]
+    assert len(err) == 1 and "n_sentences must be >= 20" in err[0]
 
     from train.data import text
 
@@ -115,7 +116,8 @@ def test_tiny_run(tmp_path):
     )
     text = out.read_text()
     loaded = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
-    assert loaded["config"]["n_sentences"] == 40 and loaded["config"]["corpus"]["sources"] == ["python-docs"]
+    assert loaded["config"]["n_sentences"] == 40 and loaded["corpus"]["sources"] == ["python-docs"]
+    assert loaded["config"]["sources"] == ["python-docs"] and loaded["quick"] is False
     for enc in ("pretrained", "random_init"):
         for kind in ("unnormalized", "normalized"):
             row = loaded["rows"][enc][kind]

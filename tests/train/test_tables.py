@@ -1,4 +1,4 @@
-"""Table-1 verdict logic, rate fits, the submitit point runner, the committed results and their checks."""
+"""Table-1 verdict logic, rate fits, the committed results and their checks."""
 
 import json
 from pathlib import Path
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from claims.registry import ClaimResult, Scope, Verdict
-from train.tables import _run_points, fit_rates, is_gaussian, row_verdict
+from train.tables import fit_rates, is_gaussian, row_verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,21 +43,6 @@ def test_fit_rates_recovers_known_slopes():
     exact = fit_rates(d, N, 1.0 - 2.0 * np.log(d) + 0.25 * np.log(N))
     assert exact["slope_d"] == pytest.approx(-2.0, abs=1e-10)
     assert exact["slope_N"] == pytest.approx(0.25, abs=1e-10)
-
-
-def _square(point):
-    return {"x": point["x"], "y": point["x"] ** 2}
-
-
-def test_run_points_debug_executor_keeps_finished_points(tmp_path):
-    pts = [{"x": i} for i in range(3)]
-    res = _run_points(_square, pts, tmp_path, executor="debug")
-    assert [r["y"] for r in res] == [0, 1, 4]
-    (tmp_path / "point-0001.json").write_text(json.dumps({"x": 1, "y": "kept"}))
-    res = _run_points(_square, pts, tmp_path, executor="debug")
-    assert res[1]["y"] == "kept"
-    with pytest.raises(ValueError, match="executor"):
-        _run_points(_square, [{"x": 9}], tmp_path / "other", executor="cloud")
 
 
 TABLE1 = ROOT / "docs" / "data" / "table1.json"

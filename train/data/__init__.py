@@ -7,12 +7,14 @@ optional dependency only matters for the data set that needs it.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 from collections.abc import Callable
 
 from train.data.base import PairData
 
-__all__ = ["DATASETS", "PairData", "make_data"]
+__all__ = ["DATASETS", "PairData", "data_parameters", "make_data"]
 
 _LAZY = {
     "laplace": "train.data.synthetic:make_laplace",
@@ -55,4 +57,21 @@ def make_data(name: str, **kwargs) -> PairData:
     """
     if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(f"data name must be one of {sorted(DATASETS)}; got {name!r}")
+    known = data_parameters(name)
+    unknown = sorted(set(kwargs) - set(known))
+    if unknown:
+        raise ValueError(
+            f"{', '.join(unknown)}: not a parameter of the {name!r} data set; known: {', '.join(known)}"
+        )
     return DATASETS[name](**kwargs)
+
+
+@functools.cache
+def data_parameters(name: str) -> dict[str, inspect.Parameter]:
+    """The keyword parameters of data set ``name``'s loader (what :func:`make_data` accepts)."""
+    if not isinstance(name, str) or name not in _LAZY:
+        raise ValueError(f"data name must be one of {sorted(_LAZY)}; got {name!r}")
+    module, _, attr = _LAZY[name].partition(":")
+    sig = inspect.signature(getattr(importlib.import_module(module), attr))
+    kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return {n: p for n, p in sig.parameters.items() if p.kind in kinds}
