@@ -78,6 +78,10 @@ class EvalResult(ResultMixin):
     class_ad_mean, class_ad_pass, class_dp_mean, class_dp_pass : float or None
         Class-conditional statistics averaged over classes with at least 20 samples; ``None`` without labels.
     n_classes_evaluated : int
+    train_cv, train_ad_mean, train_ad_pass, train_dp_mean, train_dp_pass : float
+        CV, AD and DP on the first ``n`` *training* base samples (unnormalised; ``n`` as held out, at
+        most ``n_train``): beside the held-out numbers, a rise here alone is memorisation.
+    n_train_evaluated : int
     """
 
     epoch: int
@@ -120,6 +124,12 @@ class EvalResult(ResultMixin):
     class_dp_mean: float | None
     class_dp_pass: float | None
     n_classes_evaluated: int
+    train_cv: float | None = None
+    train_ad_mean: float | None = None
+    train_ad_pass: float | None = None
+    train_dp_mean: float | None = None
+    train_dp_pass: float | None = None
+    n_train_evaluated: int = 0
 
 
 @torch.no_grad()
@@ -268,6 +278,8 @@ def evaluate(
     test_loss = float(np.mean(losses)) if losses else None  # fewer than N held-out samples
     labels = None if data.y_test is None else data.y_test[:n].cpu().numpy()
     cam, cap, cdm, cdp, ncls = _class_conditional(z, labels)
+    n_tr = min(n, data.n_train)
+    tr = diagnose(embed(model, data.x_train[:n_tr], device=device), extras=False) if n_tr >= 20 else None
     return EvalResult(
         epoch=int(epoch),
         n=n,
@@ -309,4 +321,10 @@ def evaluate(
         class_dp_mean=cdm,
         class_dp_pass=cdp,
         n_classes_evaluated=ncls,
+        train_cv=None if tr is None else tr.cv,
+        train_ad_mean=None if tr is None else tr.ad_mean,
+        train_ad_pass=None if tr is None else tr.ad_pass,
+        train_dp_mean=None if tr is None else tr.dp_mean,
+        train_dp_pass=None if tr is None else tr.dp_pass,
+        n_train_evaluated=n_tr if tr is not None else 0,
     )

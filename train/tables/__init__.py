@@ -30,17 +30,19 @@ Layout (private parts behind this ``__init__``, which re-exports every public na
 from __future__ import annotations
 
 from train.tables._grid import GRID_DEFAULTS, fit_rates, grid, grid_config
-from train.tables._rows import MIN_PASS, PAPER_TABLE1, is_gaussian, row_verdict
+from train.tables._rows import MIN_PASS, PAPER_TABLE1, both_rules, is_gaussian, paper_rule, row_verdict
 from train.tables._table1 import table1, table1_config
 
 __all__ = [
     "GRID_DEFAULTS",
     "MIN_PASS",
     "PAPER_TABLE1",
+    "both_rules",
     "fit_rates",
     "grid",
     "grid_config",
     "is_gaussian",
+    "paper_rule",
     "row_verdict",
     "table1",
     "table1_config",
