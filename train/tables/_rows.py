@@ -32,7 +32,7 @@ _KEYS = (
     "phi", "phi_se", "phi_uniform", "phi_gap", "test_loss", "train_loss",
     "class_ad_mean", "class_ad_pass", "class_dp_mean", "class_dp_pass",
     "proj_ad_mean", "proj_dp_mean", "train_cv", "train_ad_mean", "train_ad_pass", "train_dp_mean",
-    "train_dp_pass",
+    "train_dp_pass", "n_zero_embeddings", "n_zero_views",
 )  # fmt: skip
 
 
