@@ -63,6 +63,14 @@ def _print_rows(results) -> None:
         print(f"{cid:<{width}}  {r.verdict.value:<28} {r.seconds:6.1f}s  {r.measured[:100]}")
 
 
+def _verify_published(claims) -> None:
+    """Every published result the selected rows read, refused before any check runs if corrupt, quick,
+    without provenance, or recorded under another configuration (one line naming the file, exit 2)."""
+    from claims.checks._published import verify
+
+    verify(name for c in claims for name in c.reads)
+
+
 def _run(args) -> int:
     from claims.registry import CLAIMS, get_claim
     from claims.report import run_checks, write_report
@@ -74,9 +82,11 @@ def _run(args) -> int:
     if args.only:
         for cid in args.only:
             get_claim(cid)  # KeyError naming the known IDs -> one line, exit 2
+    selected = [get_claim(cid) for cid in args.only] if args.only else list(CLAIMS)
     if args.only and args.out is None:
         if args.json is not None:
             raise ValueError("--json with --only needs --out (iterating never touches the committed report)")
+        _verify_published(selected)
         _print_rows(run_checks(args.only, progress=not args.quiet))
         print("(--only without --out: nothing written)")
         return 0
@@ -92,6 +102,7 @@ def _run(args) -> int:
         raise ValueError(f"--json must be a .json file; got {json_out}")
     # before any check runs: distinct files, writable folders, never inside the published results
     check_outputs({"--out": out, "--json": json_out})
+    _verify_published(selected)
     results = run_checks(args.only, progress=not args.quiet)
     write_report(results, out, json_out=json_out, tests_dir=repo_root() / "tests")
     _print_rows(results)

@@ -158,6 +158,9 @@ class Claim:
     where: str
     code: tuple[str, ...] = ()
     check: str | None = None
+    reads: tuple[str, ...] = ()
+    """The published results (``docs/data/<name>.json``) the check reads; each is verified before any
+    check runs, and a check that reads an undeclared one fails (see :mod:`claims.checks._published`)."""
 
     def check_function(self) -> Callable[[], ClaimResult] | None:
         """Import and return the quick-check function, or ``None`` when not yet encoded."""
@@ -167,8 +170,10 @@ class Claim:
         return getattr(importlib.import_module(module), name)
 
 
-def _table(id_: str, title: str, statement: str, where: str, check: str | None = None, code=()) -> Claim:
-    return Claim(id_, title, statement, where, code=tuple(code), check=check)
+def _table(
+    id_: str, title: str, statement: str, where: str, check: str | None = None, code=(), reads=("table1",)
+) -> Claim:
+    return Claim(id_, title, statement, where, code=tuple(code), check=check, reads=tuple(reads))
 
 
 _TAB1_CODE = ("train.tables.table1", "train.loop.fit", "train.evaluate.evaluate", "train.objectives.infonce")
@@ -216,6 +221,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.special.log_iv",
         ),
         check="claims.checks.uniformity:check_T1",
+        reads=("t1",),
     ),
     Claim(
         "C1",
@@ -296,6 +302,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.alignment.alignment_bound",
         ),
         check="claims.checks.regularized:check_T2",
+        reads=("langevin", "langevin-n"),
     ),
     Claim(
         "C2",
@@ -334,6 +341,7 @@ CLAIMS: tuple[Claim, ...] = (
             "train.tables.grid",
         ),
         check="claims.checks.sphere:check_R_d",
+        reads=("rates", "grid"),
     ),
     Claim(
         "R-N",
@@ -354,6 +362,7 @@ CLAIMS: tuple[Claim, ...] = (
             "train.tables.grid",
         ),
         check="claims.checks.rates:check_R_N",
+        reads=("rates", "grid"),
     ),
     Claim(
         "D",
@@ -368,6 +377,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.regularized.surrogate_threshold",
         ),
         check="claims.checks.regularized:check_D",
+        reads=("beyond-vmf",),
     ),
     Claim(
         "DIAG",
@@ -461,6 +471,7 @@ CLAIMS: tuple[Claim, ...] = (
         "CLIP image AD 0.47 (96.8%); CLIP text AD 0.53 (94.0%).",
         "Table 2",
         check="claims.checks.table2:check_Tab2_pretrained",
+        reads=("table2",),
         code=(
             "train.table2.run_table2",
             "train.data.text.pretrained_encoder",
@@ -484,8 +495,11 @@ def run_check(claim: Claim) -> ClaimResult:
     fn = claim.check_function()
     if fn is None:
         return ClaimResult("-", "-", Verdict.NOT_ENCODED, scope=Scope.NONE, note="no quick check yet")
+    from claims.checks._published import declared_reads
+
     t0 = time.perf_counter()
-    res = fn()
+    with declared_reads(claim.id, claim.reads):
+        res = fn()
     if not isinstance(res, ClaimResult):
         raise TypeError(f"check {claim.check} returned {type(res).__name__}, not ClaimResult")
     res.seconds = time.perf_counter() - t0

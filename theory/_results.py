@@ -387,6 +387,7 @@ def load_published(
     *,
     config: Mapping | None = None,
     config_field: str = "config",
+    exact: bool = False,
 ) -> dict:
     """Read a published result for a report, refusing what a report may not cite.
 
@@ -400,6 +401,8 @@ def load_published(
         row does not name are not compared.
     config_field : str
         Where the file records its configuration.
+    exact : bool
+        ``config`` is the full configuration: a field the file records beyond it is a difference too.
 
     Returns
     -------
@@ -437,6 +440,8 @@ def load_published(
             for k, v in want_flat.items()
             if have_flat.get(k, _MISSING) != v
         ]
+        if exact:
+            diff += [f"{k} = {have_flat[k]!r}, not expected" for k in have_flat if k not in want_flat]
         if diff:
             raise PublishedResultError(
                 path, f"its configuration differs from the one this row names: {'; '.join(diff)}"

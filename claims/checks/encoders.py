@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from claims.checks._published import published
 from claims.registry import ClaimResult, Scope, Verdict
-from theory._results import PublishedResultError, load_published
 from theory.encoders import (
     EntryLaw,
     binary_norm_cv,
@@ -71,10 +71,9 @@ def ceiling_verdict(paper_dp_pass: float, ceilings: dict[int, tuple[float, float
 
 
 def _project_setting() -> tuple[dict | None, str]:
-    try:
-        t = load_published(TABLE1)
-    except PublishedResultError as exc:
-        return None, f"project runs not read ({exc})"
+    t = published("table1")
+    if t is None:
+        return None, "docs/data/table1.json is not published"
     row = next((r for r in t.get("rows", []) if r.get("id") == "Tab1-Bin0"), None)
     if row is None:
         return None, "no Tab1-Bin0 row in docs/data/table1.json"

@@ -7,16 +7,14 @@ does, minutes).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claims.checks._published import read
 from theory._io import ResultMixin
 
 __all__ = ["ParticleEvidence", "particles_D", "particles_T1", "particles_T2"]
-
-DATA = Path(__file__).resolve().parents[2] / "docs" / "data"
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,9 @@ class ParticleEvidence(ResultMixin):
 
 
 def _load(name: str, data_dir: Path | None) -> dict | None:
-    path = (DATA if data_dir is None else Path(data_dir)) / f"{name}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    """The published result ``name`` (checked against the configuration its rows name), or, from a
+    folder the caller names, that folder's ``<name>.json`` (quick and corrupt files still refused)."""
+    return read(name, None if data_dir is None else Path(data_dir) / f"{name}.json")
 
 
 def _meta(rec: dict) -> dict[str, Any]:

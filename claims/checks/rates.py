@@ -8,10 +8,10 @@ readings' fitted slopes and confidence intervals.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
+from claims.checks._published import read
 from claims.registry import ClaimResult, Scope, Verdict
 from simulate.rates import SLOPE_MARGIN, classify_slope
 
@@ -26,11 +26,8 @@ _LABELS = {
 }
 
 
-def _load(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def _load(path: Path | None) -> dict | None:
+    return read("rates", path)
 
 
 def _reproduce(study: dict) -> tuple[bool, dict]:
@@ -87,8 +84,8 @@ def _check_R_N_particles(path: Path | None = None, *, reproduce: bool = True) ->
     -------
     claims.registry.ClaimResult
     """
-    path = RATES_JSON if path is None else Path(path)
     study = _load(path)
+    path = RATES_JSON if path is None else Path(path)
     if study is None or "rn" not in study:
         return ClaimResult(
             "-",

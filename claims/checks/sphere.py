@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 
 from claims.registry import ClaimResult, Scope, Verdict
 from theory.sphere import (
@@ -185,16 +184,14 @@ def check_P2():
 def check_R_d() -> ClaimResult:
     """R-d: the exact line, with Monte Carlo of uniform samples and flow outputs (simulate) and the trained
     d x N grid (train) beside it."""
-    import json
-
     from claims.checks._evidence import attach
+    from claims.checks._published import published
     from claims.checks.tables import GRID_FIGURE, check_grid
 
-    root = Path(__file__).resolve().parents[2]
     res = _check_R_d_exact()
-    rates = root / "docs" / "data" / "rates.json"
-    if rates.is_file():
-        rd = json.loads(rates.read_text(encoding="utf-8"))["rd"]
+    study = published("rates")
+    if study is not None:
+        rd = study["rd"]
         parts = [
             f"k={k}: MC slope {v['fit_mc']['slope']:.3f} vs exact {v['fit_exact']['slope']:.3f} over d = "
             f"{v['d'][0]:g}..{v['d'][-1]:g} (local exact slope {v['local_slope_exact_last']:.3f}; "

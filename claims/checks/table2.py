@@ -6,9 +6,9 @@ re-encodes anything.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from claims.checks._published import read
 from claims.registry import ClaimResult, Scope, Verdict
 
 __all__ = ["TABLE2_JSON", "check_Tab2_pretrained", "tab2_verdict"]
@@ -89,7 +89,7 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
             scope_detail="no result file",
             note=f'{path} is missing: run `python -m train table2` (needs pip install -e ".[pretrained]")',
         )
-    res = json.loads(path.read_text())
+    res = read("table2", None if path == TABLE2_JSON else path)
     pre = res["rows"]["pretrained"]["unnormalized"]
     rnd = res["rows"]["random_init"]["unnormalized"]
     pre_n = res["rows"]["pretrained"]["normalized"]

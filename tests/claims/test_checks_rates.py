@@ -32,7 +32,13 @@ def _study(slopes: dict[str, tuple[float, float, float]]) -> dict:
         "kappa_pair": 10.0,
         "n_projections": 10,
     }
-    return {"rn": {"readings": readings}, "config": {"rn": cfg}, "commit": "x", "wall_seconds": 1.0}
+    return {
+        "rn": {"readings": readings},
+        "config": {"rn": cfg},
+        "quick": False,
+        "commit": "x",
+        "wall_seconds": 1.0,
+    }
 
 
 @pytest.mark.claim("R-N")

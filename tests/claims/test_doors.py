@@ -99,3 +99,96 @@ def test_committed_report_explains_every_verdict_word():
     text = (repo_root() / "paper_checks.md").read_text(encoding="utf-8")
     for v in Verdict:
         assert f"- **{v.value}**: {VERDICT_MEANINGS[v]}." in text
+
+
+# --- published results: refused before any check runs, naming the file -----------------------------
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of docs/data that the report reads instead of the checkout's (the checkout stays as is)."""
+    import shutil
+
+    import claims.checks._published as pub
+
+    folder = tmp_path / "data"
+    shutil.copytree(repo_root() / "docs" / "data", folder)
+    real = pub.data_path
+    monkeypatch.setattr(pub, "data_path", lambda name, data_dir=None: real(name, data_dir or folder))
+    return folder
+
+
+def _edit(path, fn):
+    import json
+
+    rec = json.loads(path.read_text())
+    fn(rec)
+    path.write_text(json.dumps(rec))
+
+
+@pytest.mark.parametrize(
+    ("name", "only", "edit", "message"),
+    [
+        ("table1", "Tab1-Laplace", lambda r: r.update(quick=True), "smoke"),
+        ("t1", "T1", lambda r: r.pop("quick"), "no 'quick' field"),
+        ("rates", "R-N", lambda r: r["config"]["rn"].update(seeds=1), "rn.seeds = 1, expected 8"),
+        ("grid", "R-d", lambda r: r["config"]["run"].update(epochs=2), "run.epochs = 2, expected 10"),
+        ("grid", "R-N", lambda r: r["config"].update(extra=1), "extra = 1, not expected"),
+        ("table2", "Tab2-pretrained", lambda r: r["config"].update(n_sentences=2000), "n_sentences = 2000"),
+        ("beyond-vmf", "D", lambda r: r.pop("config"), "records no 'config'"),
+    ],
+)
+def test_quick_or_mismatched_published_result_is_refused(
+    data_copy, no_checks, capsys, name, only, edit, message
+):
+    _edit(data_copy / f"{name}.json", edit)
+    err = _one_line_exit_2(capsys, ["--only", only])
+    assert f"{name}.json" in err and message in err
+
+
+def test_corrupt_published_result_is_named(data_copy, no_checks, capsys):
+    (data_copy / "langevin.json").write_text('{"quick": false, "config": ')
+    err = _one_line_exit_2(capsys, ["--only", "T2"])
+    assert "langevin.json" in err and "not valid JSON" in err
+
+
+def test_every_published_result_matches_the_configuration_its_rows_name():
+    from claims.checks._published import EXPECTED_CONFIG, published
+    from claims.registry import CLAIMS
+
+    declared = {n for c in CLAIMS for n in c.reads}
+    assert declared <= set(EXPECTED_CONFIG)
+    for name in EXPECTED_CONFIG:
+        assert published(name) is not None, f"docs/data/{name}.json is not published"
+
+
+def test_a_check_reading_an_undeclared_result_fails():
+    from claims.checks._published import declared_reads, published
+
+    with declared_reads("X", ("t1",)), pytest.raises(RuntimeError, match="declares"):
+        published("rates")
+
+
+def test_committed_json_carries_repository_relative_paths_only():
+    import json
+    import subprocess
+
+    root = repo_root()
+    tracked = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "*.json"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    bad = []
+
+    def walk(obj, where):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, f"{where}.{k}")
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, f"{where}[{i}]")
+        elif isinstance(obj, str) and re.search(r"(^|[\s=])/(work|home|tmp|root|Users|usr|var)/", obj):
+            bad.append(f"{where}: {obj[:80]}")
+
+    for rel in tracked:
+        walk(json.loads((root / rel).read_text(encoding="utf-8")), rel)
+    assert not bad, bad

@@ -9,6 +9,7 @@ import torch
 
 from claims.checks.particles import particles_D, particles_T1, particles_T2
 from simulate.experiments import STARTS, run_experiment, start_points
+from theory._results import PublishedResultError
 
 
 @pytest.mark.parametrize("kind", STARTS)
@@ -38,6 +39,10 @@ def test_t1_quick_writes_json_and_png_and_stays_above_phi_sigma(tmp_path):
         assert run["final_gap"] < run["phi_gap"][0]
         assert run["final_gap"] < run["iid_gap_mean"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(PublishedResultError, match="smoke"):  # the report never reads a quick run
+        particles_T1(tmp_path)
+    rec["quick"] = False  # the same numbers, read as the report reads a full run
+    js.write_text(json.dumps(rec))
     ev = particles_T1(tmp_path)
     assert ev.available and "min gap" in ev.measured and ev.data["all_above"]
 

@@ -132,6 +132,9 @@ def test_load_published_refuses_quick_unknown_and_mismatched(tmp_path):
         load_published(good, config={"d": 8, "data": {"p": 0.05}})
     with pytest.raises(PublishedResultError, match=r"epochs = '\(missing\)'"):
         load_published(good, config={"epochs": 150})
+    assert load_published(good, config={"d": 8})["x"] == 1  # fields the row does not name: not compared
+    with pytest.raises(PublishedResultError, match=r"data\.p = 0\.01, not expected"):
+        load_published(good, config={"d": 8}, exact=True)
     with pytest.raises(PublishedResultError, match="expected a JSON object"):
         load_published(_write(tmp_path / "l.json", [1, 2]))
 

@@ -33,6 +33,7 @@ def _result(pre, rnd):
     return {
         "command": "python -m train table2 --n-sentences 3000 --seed 0",
         "config": {"n_sentences": 3000},
+        "quick": False,
         "seed": 0,
         "commit": "abc",
         "wall_time_s": 1.0,
