@@ -11,10 +11,11 @@ def _table1_figure(result: dict):
     rows = [r for r in result["rows"] if r["id"] != "Tab1-Bin50"] + [
         r for r in result["image_rows"] if "trained" in r
     ]
-    fig = Figure(figsize=(12, 3.8), layout="constrained")
-    axes = fig.subplots(1, 3)
+    fig = Figure(figsize=(16, 3.8), layout="constrained")
+    axes = fig.subplots(1, 4)
     x = np.arange(len(rows))
-    for ax, key, title in zip(axes, ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True):
+    _rotation_panel(axes[3], rows, x)
+    for ax, key, title in zip(axes[:3], ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True):
         e0 = [r["epoch0"][key] for r in rows]
         tr = [r["trained"][key] for r in rows]
         ct = [next(iter(r["controls"].values()))[key] if r["controls"] else np.nan for r in rows]
@@ -27,9 +28,27 @@ def _table1_figure(result: dict):
         ax.set_title(title)
         if key != "cv":
             ax.axhline(0.95, color="gray", ls=":")
-    axes[0].legend(fontsize=7)
+            ax.plot(x, [r["trained"].get(f"train_{key}", np.nan) for r in rows], "g^", ms=4,
+                    label="trained, training set")  # fmt: skip
+        if key == "dp_pass":
+            ceil = [(r.get("ceiling") or {}).get("dp_ceiling", np.nan) for r in rows]
+            ax.plot(x, ceil, "_", color="purple", ms=14, mew=2, label="ceiling of a linear encoder")
+        ax.legend(fontsize=6)
     fig.suptitle("Table 1 rows with their controls (CPU scale)", fontsize=9)
     return fig
+
+
+def _rotation_panel(ax, rows: list[dict], x) -> None:
+    """AD pass of the trained encoders: given basis, over random rotations (box), random projections."""
+    data = [r["analysis"]["trained"]["rotations"]["ad_pass"] if r.get("analysis") else [np.nan] for r in rows]
+    ax.boxplot(data, positions=x, widths=0.5, showfliers=False)
+    ax.plot(x, [r["trained"]["ad_pass"] for r in rows], "o", color="C1", ms=5, label="given basis")
+    proj = [r["analysis"]["trained"]["basis_free"]["proj_ad_pass"] if r.get("analysis") else np.nan for r in rows]
+    ax.plot(x, proj, "s", color="C2", ms=4, label="64 random projections")
+    ax.axhline(0.95, color="gray", ls=":")
+    ax.set_xticks(x, [r["id"].replace("Tab1-", "").replace("images-", "") for r in rows], rotation=30, fontsize=7)
+    ax.set_title("trained AD pass: over 32 rotations (box)", fontsize=9)
+    ax.legend(fontsize=6)
 
 
 def _grid_figure(result: dict):
