@@ -7,7 +7,7 @@
     python -m train table1 [--quick] [--publish]
     python -m train grid [--executor local|debug|slurm] [--epochs 10] [--n-train 2048] [--publish]
     python -m train binary-study [--executor local|debug|slurm] [--workers 2] [--quick] [--publish]
-    python -m train table2 [--n-sentences 3000] [--publish]     (the pretrained text encoder)
+    python -m train table2 [--n-sentences 1000] [--publish]     (the pretrained text encoder)
 
 Results go to ``results/`` (or ``--out``); ``docs/data`` and ``docs/figures`` change only with
 ``--publish``, which refuses ``--quick`` and explicit paths. Every output is checked before training.
