@@ -126,7 +126,9 @@ def rotation_spread(Z, *, n_rotations: int = 32, seed=0, min_pass: float = 0.8) 
     n, d = Z.shape
     sd = Z.std(axis=0)
     if np.any(sd == 0):
-        raise ValueError(f"Z has constant column(s) {np.flatnonzero(sd == 0)[:10].tolist()}; rotate a law with spread")
+        raise ValueError(
+            f"Z has constant column(s) {np.flatnonzero(sd == 0)[:10].tolist()}; rotate a law with spread"
+        )
     base = _stats(Z)
     rows = np.array([_stats(Z @ haar_rotation(d, rng)) for _ in range(n_rotations)])
     ad_mean, ad_pass, dp_mean, dp_pass = rows.T
@@ -135,7 +137,12 @@ def rotation_spread(Z, *, n_rotations: int = 32, seed=0, min_pass: float = 0.8) 
     qs = (0.0, 0.1, 0.5, 0.9, 1.0)
     quant = {
         name: dict(zip(("min", "q10", "median", "q90", "max"), np.quantile(v, qs).tolist(), strict=True))
-        for name, v in (("ad_mean", ad_mean), ("ad_pass", ad_pass), ("dp_mean", dp_mean), ("dp_pass", dp_pass))
+        for name, v in (
+            ("ad_mean", ad_mean),
+            ("ad_pass", ad_pass),
+            ("dp_mean", dp_mean),
+            ("dp_pass", dp_pass),
+        )
     }
     return RotationSpread(
         n=n,

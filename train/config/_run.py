@@ -252,7 +252,9 @@ def _validate(c: RunConfig) -> list[str]:
     if not isinstance(c.init, str) or c.init not in INITS:
         errs.append(f"init must be one of {', '.join(INITS)}; got {c.init!r}")
     elif (c.init != "default" or c.bias is False) and c.model != "linear":
-        given = ", ".join(s for s, on in (("bias=false", c.bias is False), (f"init={c.init}", c.init != "default")) if on)
+        given = ", ".join(
+            s for s, on in (("bias=false", c.bias is False), (f"init={c.init}", c.init != "default")) if on
+        )
         errs.append(f"{given} applies to model 'linear' only; got model {c.model!r}")
     if not isinstance(c.progress, bool):
         errs.append(f"progress must be true or false; got {c.progress!r}")

@@ -21,9 +21,9 @@ Command: ``python -m train table2 [--n-sentences 1000] [--seed 0] [--publish]``;
 extra (``pip install -e ".[pretrained]"``). It writes ``results/table2.json`` and ``results/table2.png``;
 ``--publish`` writes the published ``docs/data/table2.json`` and ``docs/figures/table2.png`` (and refuses
 explicit paths). Run as the README gives it, it reproduces the published configuration
-(:func:`table2_config`: 1000 sentences per corpus, seed 0, 64 projections, batch 64, 32 rotations). The result JSON carries the
-provenance (command, configuration and its key, seed, commit, wall time, ``quick: false``) and the
-corpus fingerprint; the claims check ``claims.checks.table2:check_Tab2_pretrained`` reads it and never
+(:func:`table2_config`: 1000 sentences per corpus, seed 0, 64 projections, batch 64, 32 rotations).
+The result JSON carries the provenance (command, configuration and its key, seed, commit, wall time,
+``quick: false``) and the corpus fingerprints; the claims check ``claims.checks.table2:check_Tab2_pretrained`` reads it and never
 recomputes.
 
 Layout (private parts behind this ``__init__``, which re-exports every public name): ``_config``

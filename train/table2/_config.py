@@ -53,7 +53,9 @@ def table2_config(**options) -> dict:
     out_corpora = {}
     for name, sources in corpora.items():
         if isinstance(sources, str) or not hasattr(sources, "__iter__"):
-            raise TypeError(f"corpora[{name!r}] must be a sequence of source names; got {type(sources).__name__}")
+            raise TypeError(
+                f"corpora[{name!r}] must be a sequence of source names; got {type(sources).__name__}"
+            )
         sources = list(sources)
         bad = [x for x in sources if x not in CORPUS_SOURCES]
         if not sources or bad or len(set(sources)) != len(sources):

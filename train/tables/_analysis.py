@@ -157,7 +157,11 @@ def _one(model, config: RunConfig, data, n: int, seed: int) -> dict:
         after.append(loss(za @ Q, zb @ Q))
     spread = rotation_spread(z, n_rotations=N_ROTATIONS, seed=seed)
     return {
-        "loss": {"before": before, "after": after, "max_abs_difference": float(np.max(np.abs(np.array(after) - before)))},
+        "loss": {
+            "before": before,
+            "after": after,
+            "max_abs_difference": float(np.max(np.abs(np.array(after) - before))),
+        },
         "rotations": {k: v for k, v in spread.to_dict().items() if k not in ("n", "d")},
         "basis_free": _basis_free(z, seed),
         "prediction": linear_prediction(model, config, data, n),

@@ -59,7 +59,14 @@ def binary_base(runs: str | os.PathLike = "results/binary", *, quick: bool = Fal
     items = [f"out_dir={runs}", "progress=false", f"data.sparsity={CALIBRATED_SPARSITY}", "bias=false",
              f"n_eval={N_EVAL}"]  # fmt: skip
     if quick:
-        items += ["epochs=2", "eval_every=1", "n_eval=200", "n_phi=100", "data.n_train=512", "data.n_test=200"]
+        items += [
+            "epochs=2",
+            "eval_every=1",
+            "n_eval=200",
+            "n_phi=100",
+            "data.n_train=512",
+            "data.n_test=200",
+        ]
     items += [f"{k}={v}" for k, v in over.items()]
     return get_config("binary", items)
 
@@ -168,7 +175,8 @@ def binary_study(
     )  # fmt: skip
     points: dict[str, dict] = {}
     for (name, cfg), r in zip(plan, res, strict=True):
-        e = points.setdefault(name, {"varies": BINARY_STUDY_POINTS[name][2], "sparsity": cfg.data_params["sparsity"],
+        e = points.setdefault(name, {"varies": BINARY_STUDY_POINTS[name][2],
+                                     "sparsity": cfg.data_params["sparsity"],
                                      "config": cfg.identity(), "runs": []})  # fmt: skip
         e["runs"].append(r)
     n = plan[0][1].n_eval if not quick else 200
@@ -178,7 +186,8 @@ def binary_study(
     summary = {name: _summary(e) for name, e in points.items()}
     wall = time.perf_counter() - t0
     result = {
-        **provenance(config=binary_study_config(quick=quick), seed=0, quick=quick, wall_seconds=wall, argv=argv),
+        **provenance(config=binary_study_config(quick=quick), seed=0, quick=quick, wall_seconds=wall,
+                     argv=argv),
         "wall_s": wall,
         "compute_s": float(sum(r["wall_s"] for e in points.values() for r in e["runs"])),
         "rules": {"paper": "AD mean < 0.752 and DP mean > 0.05",
@@ -195,8 +204,8 @@ def binary_study(
     return result
 
 
-_SUMMARY_KEYS = ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass", "phi_gap", "train_ad_pass", "train_dp_pass",
-                 "proj_ad_pass", "proj_dp_pass", "test_loss")  # fmt: skip
+_SUMMARY_KEYS = ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass", "phi_gap", "train_ad_pass",
+                 "train_dp_pass", "proj_ad_pass", "proj_dp_pass", "test_loss")  # fmt: skip
 
 
 def _summary(e: dict) -> dict:

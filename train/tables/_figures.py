@@ -15,7 +15,9 @@ def _table1_figure(result: dict):
     axes = fig.subplots(1, 4)
     x = np.arange(len(rows))
     _rotation_panel(axes[3], rows, x)
-    for ax, key, title in zip(axes[:3], ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True):
+    for ax, key, title in zip(
+        axes[:3], ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True
+    ):
         e0 = [r["epoch0"][key] for r in rows]
         tr = [r["trained"][key] for r in rows]
         ct = [next(iter(r["controls"].values()))[key] if r["controls"] else np.nan for r in rows]
@@ -43,10 +45,14 @@ def _rotation_panel(ax, rows: list[dict], x) -> None:
     data = [r["analysis"]["trained"]["rotations"]["ad_pass"] if r.get("analysis") else [np.nan] for r in rows]
     ax.boxplot(data, positions=x, widths=0.5, showfliers=False)
     ax.plot(x, [r["trained"]["ad_pass"] for r in rows], "o", color="C1", ms=5, label="given basis")
-    proj = [r["analysis"]["trained"]["basis_free"]["proj_ad_pass"] if r.get("analysis") else np.nan for r in rows]
+    proj = [
+        r["analysis"]["trained"]["basis_free"]["proj_ad_pass"] if r.get("analysis") else np.nan for r in rows
+    ]
     ax.plot(x, proj, "s", color="C2", ms=4, label="64 random projections")
     ax.axhline(0.95, color="gray", ls=":")
-    ax.set_xticks(x, [r["id"].replace("Tab1-", "").replace("images-", "") for r in rows], rotation=30, fontsize=7)
+    ax.set_xticks(
+        x, [r["id"].replace("Tab1-", "").replace("images-", "") for r in rows], rotation=30, fontsize=7
+    )
     ax.set_title("trained AD pass: over 32 rotations (box)", fontsize=9)
     ax.legend(fontsize=6)
 
@@ -102,7 +108,10 @@ def _binary_figure(result: dict):
     axes = fig.subplots(2, 1)
     x = np.arange(len(names))
     for ax, key, title in zip(axes, ("ad_pass", "dp_pass"), ("AD pass rate", "DP pass rate"), strict=True):
-        for off, which, lab in ((-0.2, "epoch0", "epoch 0 (untrained)"), (0.2, "trained", "trained (last epoch)")):
+        for off, which, lab in (
+            (-0.2, "epoch0", "epoch 0 (untrained)"),
+            (0.2, "trained", "trained (last epoch)"),
+        ):
             m = [result["summary"][n][which].get(key, np.nan) for n in names]
             ax.bar(x + off, m, 0.36, label=lab, alpha=0.8)
             for i, n in enumerate(names):

@@ -115,7 +115,9 @@ def row_verdict(epoch0: dict, trained: dict, controls: dict[str, dict]) -> dict[
         "controls_gaussian": cg,
         "rules": rules,
         "rules_differ": differ,
-        "paper_rule_code": _code(paper_rule(trained), paper_rule(epoch0), [paper_rule(v) for v in controls.values()]),
+        "paper_rule_code": _code(
+            paper_rule(trained), paper_rule(epoch0), [paper_rule(v) for v in controls.values()]
+        ),
         "text": text,
     }
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from theory._io import atomic_savefig, atomic_write_json
 from theory._results import provenance, repo_relative
 from train.config import RunConfig, get_config
-from train.tables._figures import _table1_figure
 from train.tables._binary import BINARY_STUDY_POINTS, CALIBRATED_SPARSITY, binary_base
+from train.tables._figures import _table1_figure
 from train.tables._rows import (
     MIN_PASS,
     PAPER_TABLE1,
@@ -65,7 +65,8 @@ def _plan(quick: bool, runs: Path, binary_runs: Path) -> tuple[list[_Row], list[
         _Row("Tab1-GMM", "GMM, linear, d = 256, N = 128", gmm,
              {"supervised": _cfg("gmm", quick, runs, objective="supervised")}, gmm.epochs),
     ] + [
-        _Row(rid, f"Binary, linear, d = 256, p = {CALIBRATED_SPARSITY}, no bias, epoch {ep}", binc, bin_ctrl, ep)
+        _Row(rid, f"Binary, linear, d = 256, p = {CALIBRATED_SPARSITY}, no bias, epoch {ep}", binc, bin_ctrl,
+             ep)
         for rid, ep in (("Tab1-Bin0", 0), ("Tab1-Bin50", 1 if quick else 50), ("Tab1-Bin100", binc.epochs))
     ]  # fmt: skip
     images = []
@@ -75,7 +76,10 @@ def _plan(quick: bool, runs: Path, binary_runs: Path) -> tuple[list[_Row], list[
         images.append(
             _Row(f"images-{name}", f"{name}, MLP, d = {main.d}, N = {main.N}", main, ctrl, main.epochs)
         )
-    sweep = [binary_base(binary_runs, quick=quick, **BINARY_STUDY_POINTS[name][0], seed=0) for name in SPARSITY_SWEEP]
+    sweep = [
+        binary_base(binary_runs, quick=quick, **BINARY_STUDY_POINTS[name][0], seed=0)
+        for name in SPARSITY_SWEEP
+    ]
     return rows, images, sweep
 
 
@@ -129,10 +133,12 @@ def _ceiling(config: RunConfig, data, cache: dict) -> dict | None:
     if config.data == "laplace":
         g2 = laplace_kurtosis_floor(D)
         return {"kurtosis_floor": g2, "dp_asymptotic": dp_pass_asymptotic(0.0, g2, n), "n_samples": n,
-                "note": "Laplace inputs: |excess kurtosis| >= 3/D for any row; the floor's DP rate is the null"}  # fmt: skip
+                "note": "Laplace inputs: |excess kurtosis| >= 3/D for any row; the floor's DP rate is the "
+                        "null"}  # fmt: skip
     if config.data == "gmm":
         return {"kurtosis_floor": 0.0, "dp_asymptotic": dp_pass_asymptotic(0.0, 0.0, n), "n_samples": n,
-                "note": "GMM inputs: rows with |excess kurtosis| near 0 exist; no ceiling below the null"}  # fmt: skip
+                "note": "GMM inputs: rows with |excess kurtosis| near 0 exist; no ceiling below the "
+                        "null"}  # fmt: skip
     return None
 
 
@@ -175,8 +181,10 @@ def _row(
         "epoch0": epoch0,
         "controls": ctrl,
         "verdict": row_verdict(epoch0, trained, ctrl),
-        "rules": {"paper": "AD mean < 0.752 and DP mean > 0.05",
-                  "ours": f"the paper's and >= {100 * MIN_PASS:.0f}% of coordinates passing each test"},
+        "rules": {
+            "paper": "AD mean < 0.752 and DP mean > 0.05",
+            "ours": f"the paper's and >= {100 * MIN_PASS:.0f}% of coordinates passing each test",
+        },
         "analysis": analysis,
         "analysis_epoch": main.epochs,
         "ceiling": _ceiling(main, data, cache),
@@ -281,7 +289,8 @@ def table1(
     main_bin = next(r for r in rows if r["id"] == "Tab1-Bin100")
     sparsity = main_bin["config"]["data_params"]["sparsity"]
     sweep.insert(0, {"name": "calibrated", "sparsity": sparsity, "bias": main_bin["config"]["bias"],
-                     "history": main_bin["history"], "config": main_bin["config"], "wall_s": main_bin["wall_s"],
+                     "history": main_bin["history"], "config": main_bin["config"],
+                     "wall_s": main_bin["wall_s"],
                      "analysis": main_bin["analysis"], "ceiling": main_bin["ceiling"]})  # fmt: skip
     image_rows = []
     for r in image_plan:
@@ -305,7 +314,8 @@ def table1(
             "Embeddings are unnormalised encoder outputs on held-out base samples (the paper's Table 1).",
             "Laplace: n_train = 5000 (paper 20000) so that 150 epochs fit in about 3 minutes on 2 cores.",
             "GMM: 50 epochs (paper 100), n_train 5000; batch N = 128 and tau = 0.1 (unstated).",
-            f"Binary: sparsity {CALIBRATED_SPARSITY} (not stated by the paper; it gives the paper's epoch-0 CV "
+            f"Binary: sparsity {CALIBRATED_SPARSITY} (not stated by the paper; it gives the paper's epoch-0 "
+            "CV "
             "0.36 with a bias-free linear encoder of PyTorch's default init), no bias, N = 128, tau = 0.1; "
             "beside it p = 0.01 with bias (the earlier setting) and p = 0.5; seeds and one-factor variations "
             "in python -m train binary-study.",
