@@ -23,8 +23,8 @@ extra (``pip install -e ".[pretrained]"``). It writes ``results/table2.json`` an
 explicit paths). Run as the README gives it, it reproduces the published configuration
 (:func:`table2_config`: 1000 sentences per corpus, seed 0, 64 projections, batch 64, 32 rotations).
 The result JSON carries the provenance (command, configuration and its key, seed, commit, wall time,
-``quick: false``) and the corpus fingerprints; the claims check ``claims.checks.table2:check_Tab2_pretrained`` reads it and never
-recomputes.
+``quick: false``) and the corpus fingerprints; the claims check
+``claims.checks.table2:check_Tab2_pretrained`` reads it and never recomputes.
 
 Layout (private parts behind this ``__init__``, which re-exports every public name): ``_config``
 (:data:`PAPER_TABLE2`, :func:`table2_config`), ``_run`` (:func:`run_table2`, :func:`summarize`),
