@@ -75,6 +75,7 @@ class Scope(enum.StrEnum):
     """What a check can show: the ground it covers."""
 
     ALL_MEASURES = "exact, all measures"
+    CERTIFIED = "certified over"
     EXACT = "exact at stated parameters"
     FAMILY = "exact within a named family"
     MONTE_CARLO = "Monte Carlo at stated sizes"
@@ -86,6 +87,9 @@ class Scope(enum.StrEnum):
 
 ALLOWED: dict[Scope, frozenset[Verdict]] = {
     Scope.ALL_MEASURES: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
+    Scope.CERTIFIED: frozenset(
+        {Verdict.CONFIRMED, Verdict.CONFIRMED_IN_FAMILY, Verdict.REFUTED, Verdict.INCONCLUSIVE}
+    ),
     Scope.EXACT: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
     Scope.FAMILY: frozenset({Verdict.CONFIRMED_IN_FAMILY, Verdict.REFUTED, Verdict.INCONCLUSIVE}),
     Scope.MONTE_CARLO: frozenset({Verdict.CONFIRMED, Verdict.REFUTED, Verdict.INCONCLUSIVE}),

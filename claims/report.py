@@ -14,7 +14,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from claims.registry import CLAIMS, VERDICT_MEANINGS, Claim, ClaimResult, Verdict, get_claim, run_check
+from claims.registry import (
+    CLAIMS,
+    VERDICT_MEANINGS,
+    Claim,
+    ClaimResult,
+    Scope,
+    Verdict,
+    get_claim,
+    run_check,
+)
 from theory._io import atomic_write_json, atomic_write_text, git_commit, to_jsonable
 
 __all__ = [
@@ -78,6 +87,8 @@ def _cell(text: str) -> str:
 
 
 def _scope_cell(r: ClaimResult) -> str:
+    if r.scope is Scope.CERTIFIED:  # "certified over <box>"
+        return _cell(f"{r.scope.value} {r.scope_detail}")
     if not r.scope_detail:
         return _cell(r.scope.value)
     return _cell(f"{r.scope.value}: {r.scope_detail}")
@@ -108,9 +119,14 @@ def render_markdown(
         "are in `results/paper_checks.json`). The statements are those of Betser, Gofer, Levi & Gilboa, "
         "*InfoNCE Induces Gaussian Distribution* (ICLR 2026, arXiv 2602.24012), with the paper's "
         "numbering in the *paper* column. The *scope* column says what a check can show (exact for all "
-        "measures, exact within a named family, Monte Carlo at stated sizes, training runs at stated "
-        "sizes, an identity that holds by definition, statistical implausibility under a named "
-        "assumption); the verdict word fits the scope.",
+        "measures, certified over a box, exact at stated parameters, exact within a named family, Monte "
+        "Carlo at stated sizes, training runs at stated sizes, an identity that holds by definition, "
+        "statistical implausibility under a named assumption); the verdict word fits the scope. "
+        "*Certified over <box>* is stronger than *exact at stated parameters*: the inequality is proved "
+        "for every parameter in the box (every integer d in a range, every kappa in an interval) by ball "
+        "arithmetic (python-flint's Arb, `theory.certified`), where every operation returns an interval "
+        "guaranteed to contain the exact value and the box is split into pieces until the margin is "
+        "positive on each; a computer-assisted proof over that box, not beyond it.",
         "",
         "Verdicts: " + ", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v]) + ".",
         "",

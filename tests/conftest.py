@@ -41,3 +41,20 @@ def pytest_collection_modifyitems(config, items):
                 raise pytest.UsageError(
                     f"{item.nodeid}: pytest.mark.claim needs known claim IDs; got {mark.args}"
                 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _disk_cache_outside_the_checkout(tmp_path_factory):
+    """Values cached on disk (:mod:`theory._cache`) go to a folder of this test run, shared by the
+    pytest-xdist workers and by the subprocesses the tests start, never to the checkout's results/."""
+    from theory._cache import CACHE_ENV
+
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "disk-cache"
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before

@@ -28,7 +28,17 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Help with the defaults shown and the description's line breaks kept."""
+    """Help with the defaults shown and the description's line breaks kept.
+
+    A default is shown as ``(default: X)`` unless the help text already says what the default is (it
+    contains "default"), or there is no value to show (``None``, or ``False`` of an on/off flag).
+    """
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text.lower() or action.default is None or action.default is False:
+            return text
+        return super()._get_help_string(action)
 
 
 def positive_int(text: str) -> int:

@@ -159,7 +159,8 @@ def _hankel_series(nu: np.ndarray, x: np.ndarray, shift: float = 0.0) -> np.ndar
         a0 = a0 * (mu0 - (2 * k - 1) ** 2) / (8.0 * k)
         a1 = a1 * (mu1 - (2 * k - 1) ** 2) / (8.0 * k)
         term = (a0 - a1) if shift else a0
-        out = out + (-1) ** k * term / x**k
+        with np.errstate(over="ignore"):  # x**k = inf beyond x ~ 1e154 / k: the term is then exactly 0
+            out = out + (-1) ** k * term / x**k
     return out
 
 

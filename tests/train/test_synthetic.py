@@ -153,3 +153,90 @@ def test_registry_and_errors():
         make_binary(sparsity=0.0)
     with pytest.raises(ValueError, match="A"):
         make_laplace(A=2.0, eta2=False)
+
+
+def _laplace_views_reference(v: LaplaceViews, x0: torch.Tensor, g: torch.Generator):
+    """The Laplace views as first written (out of place, one temporary tensor per operation): the
+    published training runs drew their views with this code (on one thread here, for speed only:
+    elementwise results do not depend on the thread count)."""
+    from train.data._common import one_thread_below
+
+    with one_thread_below(0):
+        return _laplace_views_reference_body(v, x0, g)
+
+
+def _laplace_views_reference_body(v, x0, g):
+
+    def channel(x0):
+        return v.A * x0 + math.sqrt(1.0 - v.A**2) * torch.randn(x0.shape, generator=g, dtype=x0.dtype)
+
+    def jitter(x):
+        x = x + v.jitter_sd * torch.randn(x.shape, generator=g, dtype=x.dtype)
+        if v.dropout > 0:
+            keep = (torch.rand(x.shape, generator=g, dtype=x.dtype) >= v.dropout).to(x.dtype)
+            x = x * keep / (1.0 - v.dropout)
+        scale = torch.exp(
+            v.scale_sd * torch.randn((x.shape[0],) + (1,) * (x.ndim - 1), generator=g, dtype=x.dtype)
+        )
+        return x * scale
+
+    return jitter(channel(x0)), jitter(channel(x0))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"A": 0.2, "dropout": 0.0},
+        {"A": -0.8, "jitter_sd": 0.0, "scale_sd": 0.0},
+        {"A": 1.0, "dropout": 0.5},
+    ],
+)
+def test_laplace_views_bit_identical_to_the_published_implementation(dtype, params):
+    """Same generator state in, the same bits out (both views, every entry, signed zeros included) and
+    the same generator state after: runs drawn before and after the in-place rewrite are the same runs."""
+    v = LaplaceViews(**params)
+    base = torch.Generator().manual_seed(11)
+    shape = (128, 1024) if not params else (32, 256)  # the published batch, and smaller ones
+    x0 = ((torch.rand(shape, generator=base, dtype=torch.float64) - 0.5) * 8).to(dtype)
+    x0[0, :8] = 0.0
+    for seed in (0, 2024):
+        g_new, g_ref = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+        for _ in range(2):  # a second call continues from the state the first left
+            new, ref = v(x0, g_new), _laplace_views_reference(v, x0, g_ref)
+            for a, b in zip(new, ref, strict=True):
+                assert a.dtype == b.dtype == dtype and a.shape == b.shape
+                assert a.numpy().tobytes() == b.numpy().tobytes()
+        assert torch.equal(g_new.get_state(), g_ref.get_state())
+    # the public pieces keep their values and leave their input alone
+    g_new, g_ref = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    x = x0.clone()
+    ch = v.channel(x, g_new)
+    ch_ref = v.A * x0 + math.sqrt(1.0 - v.A**2) * torch.randn(x0.shape, generator=g_ref, dtype=dtype)
+    assert ch.numpy().tobytes() == ch_ref.numpy().tobytes() and torch.equal(x, x0)
+    jit = v.jitter(x, g_new)
+    jit_ref = x0 + v.jitter_sd * torch.randn(x0.shape, generator=g_ref, dtype=dtype)
+    if v.dropout > 0:
+        keep = (torch.rand(x0.shape, generator=g_ref, dtype=dtype) >= v.dropout).to(dtype)
+        jit_ref = jit_ref * keep / (1.0 - v.dropout)
+    jit_ref = jit_ref * torch.exp(v.scale_sd * torch.randn((shape[0], 1), generator=g_ref, dtype=dtype))
+    assert jit.numpy().tobytes() == jit_ref.numpy().tobytes() and torch.equal(x, x0)
+
+
+def test_small_views_run_on_one_thread_and_restore_the_count():
+    from train.data._common import ONE_THREAD_BELOW, one_thread_below
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with one_thread_below(128 * 1024):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+        with one_thread_below(ONE_THREAD_BELOW):
+            assert torch.get_num_threads() == 2
+        with pytest.raises(RuntimeError), one_thread_below(10):
+            raise RuntimeError("inside")
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
