@@ -60,13 +60,15 @@ def train_set_text(tr: dict, e0: dict) -> str:
     """Held-out beside training-set pass rates, with the memorisation reading."""
     if tr.get("train_ad_pass") is None:
         return "training-set numbers not recorded"
-    gap_tr = tr["train_ad_pass"] - e0.get("train_ad_pass", tr["train_ad_pass"])
-    gap_te = tr["ad_pass"] - e0["ad_pass"]
+    gains = {
+        k: (tr[f"train_{k}"] - e0.get(f"train_{k}", tr[f"train_{k}"])) - (tr[k] - e0[k])
+        for k in ("ad_pass", "dp_pass")
+    }
     txt = (
         f"training set: AD {_pct(tr['train_ad_pass'])}, DP {_pct(tr['train_dp_pass'])} (held out AD "
         f"{_pct(tr['ad_pass'])}, DP {_pct(tr['dp_pass'])})"
     )
-    if gap_tr - gap_te > 0.1:
+    if max(gains.values()) > 0.1:
         txt += "; the training set gained more than the held-out set: memorisation"
     return txt
 

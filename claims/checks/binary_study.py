@@ -27,7 +27,8 @@ def _line(name: str, s: dict, ceiling: dict) -> str:
         f"{name} ({s['n_seeds']} seed{'s' if s['n_seeds'] > 1 else ''}): AD {_pct(e0['ad_pass'])} -> "
         f"{_pct(t['ad_pass'])}, DP {_pct(e0['dp_pass'])} -> {_pct(t['dp_pass'])} (predicted "
         f"{_pct(t['dp_pass_predicted'])}, ceiling {_pct(ceiling['dp_ceiling'])}), training set AD "
-        f"{_pct(t.get('train_ad_pass'))}, CV {t['cv']:.2f}, rules paper {sum(t['paper_rule'])}/"
+        f"{_pct(t.get('train_ad_pass'))} / DP {_pct(t.get('train_dp_pass'))}, CV {t['cv']:.2f}, "
+        f"rules paper {sum(t['paper_rule'])}/"
         f"{len(t['paper_rule'])}, ours {sum(t['our_rule'])}/{len(t['our_rule'])}"
     )
 

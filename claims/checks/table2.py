@@ -75,6 +75,13 @@ def _num(x, spec: str) -> str:
     return "n/a" if x is None else format(x, spec)
 
 
+def _hz(u: dict) -> str:
+    if u.get("hz_pvalue") is not None:
+        return format(u["hz_pvalue"], ".2g")
+    singular = any("singular" in n for n in u.get("notes", []))
+    return "n/a (covariance of rank < d)" if singular else "n/a"
+
+
 def _enc_text(row: dict) -> str:
     u, n = row["unnormalized"], row["normalized"]
     pr = u.get("projections") or {}
@@ -82,7 +89,7 @@ def _enc_text(row: dict) -> str:
     txt = (
         f"AD {u['ad_mean']:.2f} ({_pct(u['ad_pass'])}), DP {_pct(u['dp_pass'])} pass, CV {u['cv']:.3f}; "
         f"normalised AD {n['ad_mean']:.2f} ({_pct(n['ad_pass'])}); random projections AD "
-        f"{_pct(pr.get('ad_pass'))}; HZ p {_num(u.get('hz_pvalue'), '.2g')}, "
+        f"{_pct(pr.get('ad_pass'))}; HZ p {_hz(u)}, "
         f"sliced-W2 excess z {_num(u.get('sw2_excess_z'), '+.1f')}"
     )
     if rot:
@@ -162,6 +169,8 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
     rnd_n = res["rows"]["random_init"]["normalized"]
     verdict, note = tab2_verdict(pre, rnd)
     note = f"{_mechanism(res)} Verdict on the first corpus: {note}"
+    if res.get("second_encoder"):
+        note += f". Second encoder: {res['second_encoder']}"
     note += (
         f". Thin shell: CV {pre['cv']:.3f} pretrained vs {rnd['cv']:.3f} random init (Assumption 2 needs CV "
         f"-> 0). Normalised: pretrained AD {pre_n['ad_mean']:.2f} ({100 * pre_n['ad_pass']:.0f}%), random "
@@ -170,6 +179,9 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
     cfg = res["config"]
     n = cfg["n_sentences"]
     measured = _corpora_text(res)
+    corpora = ", ".join(
+        f"{c}: {'+'.join(s)}" for c, s in cfg.get("corpora", {"python": ["python-docs"]}).items()
+    )
     data = {
         "pretrained": {k: pre[k] for k in ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass")},
         "random_init": {k: rnd[k] for k in ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass")},
@@ -194,8 +206,10 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
         verdict=verdict,
         scope=Scope.TRAINING,
         scope_detail=(
-            f"analogue, not the paper's encoders: all-MiniLM-L6-v2 vs random init, n = {n} sentences "
-            f"(Python docs/docstrings), d = {pre['d']}, seed {res.get('seed')}"
+            f"analogue, not the paper's encoders: all-MiniLM-L6-v2 vs random init, n = {n} sentences per "
+            f"corpus ({corpora}), "
+            f"d = {pre['d']}, seed {res.get('seed')}; {cfg.get('n_rotations', 0)} Haar rotations, "
+            f"{cfg['n_projections']} random projections"
         ),
         note=note,
         data=data,
