@@ -32,7 +32,7 @@ def test_verdict_logic():
 def _result(pre, rnd):
     return {
         "command": "python -m train table2 --n-sentences 3000 --seed 0",
-        "config": {"n_sentences": 3000},
+        "config": table2.table2_config(n_sentences=3000),
         "quick": False,
         "seed": 0,
         "commit": "abc",
