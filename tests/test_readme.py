@@ -46,6 +46,7 @@ HOW: dict[str, str] = {
     "python -m train run --config laplace epochs=20 d=128 --resume": HELP,
     "python -m train table1": HELP,
     "python -m train grid --executor local": HELP,
+    "python -m train binary-study": HELP,
     'pip install -e ".[pretrained]" && python -m train table2': HELP,
     "torchrun --nproc_per_node=2 -m train run --config laplace": HELP,
     "python benchmarks/bench_simulate.py": HELP,

@@ -78,6 +78,14 @@ class EvalResult(ResultMixin):
     class_ad_mean, class_ad_pass, class_dp_mean, class_dp_pass : float or None
         Class-conditional statistics averaged over classes with at least 20 samples; ``None`` without labels.
     n_classes_evaluated : int
+    train_cv, train_ad_mean, train_ad_pass, train_dp_mean, train_dp_pass : float
+        CV, AD and DP on the first ``n`` *training* base samples (unnormalised; ``n`` as held out, at
+        most ``n_train``): beside the held-out numbers, a rise here alone is memorisation.
+    n_train_evaluated : int
+    n_zero_embeddings, n_zero_views : int
+        Held-out inputs embedded at exactly 0 (left out of Phi), and view pairs with a view at 0 (left out
+        of the alignment and the test loss): a bias-free linear encoder maps the all-zero Binary input
+        there.
     """
 
     epoch: int
@@ -120,6 +128,14 @@ class EvalResult(ResultMixin):
     class_dp_mean: float | None
     class_dp_pass: float | None
     n_classes_evaluated: int
+    train_cv: float | None = None
+    train_ad_mean: float | None = None
+    train_ad_pass: float | None = None
+    train_dp_mean: float | None = None
+    train_dp_pass: float | None = None
+    n_train_evaluated: int = 0
+    n_zero_embeddings: int = 0
+    n_zero_views: int = 0
 
 
 @torch.no_grad()
@@ -246,7 +262,12 @@ def evaluate(
     d = z.shape[1]
     g = torch.Generator().manual_seed(int(seed) + 7919)
     xa, xb = data.views(x0, g)
-    u, v = _unit(embed(model, xa, device=device)), _unit(embed(model, xb, device=device))
+    za, zb = embed(model, xa, device=device), embed(model, xb, device=device)
+    # a view embedded at 0 (a bias-free encoder of an all-zero input) has no direction: such pairs
+    # count as ``n_zero_views`` and leave the alignment and the loss (training normalises them to 0)
+    keep = (np.linalg.norm(za, axis=1) > 0) & (np.linalg.norm(zb, axis=1) > 0)
+    u, v = _unit(za[keep]), _unit(zb[keep])
+    nz = np.linalg.norm(z, axis=1) > 0
 
     diag = diagnose(z, n_projections=n_projections, seed=int(seed), extras=False)
     norm = diagnose(z, normalize=True, extras=False)
@@ -261,13 +282,15 @@ def evaluate(
     else:
         bound = slack = slack_se = violated = None
     rng = np.random.default_rng(int(seed) + 104729)
-    sub = _unit(z)[rng.permutation(n)[: min(n_phi, n)]]
+    sub = _unit(z[nz])[rng.permutation(int(nz.sum()))[: min(n_phi, int(nz.sum()))]]
     pe = phi_estimate(sub, alpha)
     pu = float(phi_uniform(d, alpha))
-    losses = [infonce_loss(u[s : s + N], v[s : s + N], alpha) for s in range(0, n - N + 1, N)]
+    losses = [infonce_loss(u[s : s + N], v[s : s + N], alpha) for s in range(0, u.shape[0] - N + 1, N)]
     test_loss = float(np.mean(losses)) if losses else None  # fewer than N held-out samples
     labels = None if data.y_test is None else data.y_test[:n].cpu().numpy()
     cam, cap, cdm, cdp, ncls = _class_conditional(z, labels)
+    n_tr = min(n, data.n_train)
+    tr = diagnose(embed(model, data.x_train[:n_tr], device=device), extras=False) if n_tr >= 20 else None
     return EvalResult(
         epoch=int(epoch),
         n=n,
@@ -309,4 +332,12 @@ def evaluate(
         class_dp_mean=cdm,
         class_dp_pass=cdp,
         n_classes_evaluated=ncls,
+        train_cv=None if tr is None else tr.cv,
+        train_ad_mean=None if tr is None else tr.ad_mean,
+        train_ad_pass=None if tr is None else tr.ad_pass,
+        train_dp_mean=None if tr is None else tr.dp_mean,
+        train_dp_pass=None if tr is None else tr.dp_pass,
+        n_train_evaluated=n_tr if tr is not None else 0,
+        n_zero_embeddings=int((~nz).sum()),
+        n_zero_views=int((~keep).sum()),
     )

@@ -21,9 +21,26 @@ class _Flatten(nn.Module):
         return x.reshape(x.shape[0], -1)
 
 
-def linear(input_shape: tuple[int, ...], d: int, *, bias: bool = True, **_) -> nn.Module:
-    """:math:`f(x) = W \\operatorname{vec}(x) + b`, ``W`` of shape ``(d, prod(input_shape))``."""
-    return nn.Sequential(_Flatten(), nn.Linear(math.prod(input_shape), d, bias=bias))
+def linear(
+    input_shape: tuple[int, ...], d: int, *, bias: bool = True, init: str = "default", **_
+) -> nn.Module:
+    """:math:`f(x) = W \\operatorname{vec}(x) + b`, ``W`` of shape ``(d, D)``, ``D = prod(input_shape)``.
+
+    ``init = "default"``: PyTorch's (every entry of ``W`` and ``b`` uniform on
+    :math:`[-1/\\sqrt D, 1/\\sqrt D]`); ``"gaussian"``: every entry :math:`N(0, 1/(3D))`, the same
+    variance with a Gaussian shape (drawn after the default, from the same torch generator state).
+    """
+    D = math.prod(input_shape)
+    layer = nn.Linear(D, d, bias=bias)
+    if init == "gaussian":
+        sd = 1.0 / math.sqrt(3.0 * D)
+        with torch.no_grad():
+            layer.weight.normal_(0.0, sd)
+            if layer.bias is not None:
+                layer.bias.normal_(0.0, sd)
+    elif init != "default":
+        raise ValueError(f"init must be 'default' or 'gaussian'; got {init!r}")
+    return nn.Sequential(_Flatten(), layer)
 
 
 def mlp(input_shape: tuple[int, ...], d: int, *, hidden: int = 512, **_) -> nn.Module:
@@ -121,7 +138,7 @@ def make_model(name: str, input_shape: tuple[int, ...], d: int, **kwargs) -> nn.
     d : int
         Embedding dimension.
     **kwargs
-        ``hidden`` (MLP width), ``width`` (CNN), ``bias`` (linear); others are refused.
+        ``hidden`` (MLP width), ``width`` (CNN), ``bias`` and ``init`` (linear); others are refused.
 
     Raises
     ------
@@ -150,4 +167,4 @@ def make_model(name: str, input_shape: tuple[int, ...], d: int, **kwargs) -> nn.
     return MODELS[name](shape, d, **kwargs)
 
 
-_KWARGS = {"linear": ("bias",), "mlp": ("hidden",), "cnn": ("width",), "resnet18": ()}
+_KWARGS = {"linear": ("bias", "init"), "mlp": ("hidden",), "cnn": ("width",), "resnet18": ()}

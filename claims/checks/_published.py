@@ -58,6 +58,12 @@ def _zonal_map() -> dict:
     return zonal_map_config()
 
 
+def _binary_study() -> dict:
+    from train.tables import binary_study_config
+
+    return binary_study_config()
+
+
 def _table2() -> dict:
     from train.table2 import table2_config
 
@@ -75,6 +81,7 @@ EXPECTED_CONFIG: dict[str, Callable[[], dict]] = {
     "rates": _rates,
     "table1": _table1,
     "grid": _grid,
+    "binary-study": _binary_study,
     "table2": _table2,
 }
 """Published name -> the configuration its reading rows name (the producer's full-size configuration)."""

@@ -82,6 +82,7 @@ def _project_setting() -> tuple[dict | None, str]:
         "sparsity": float(cfg["data_params"]["sparsity"]),
         "n_eval": int(min(cfg["n_eval"], row["n_test"])),
         "cv_epoch0": float(row["epoch0"]["cv"]),
+        "bias": bool(cfg.get("bias", True)),
     }, ""
 
 
@@ -139,16 +140,18 @@ def check_Tab1_Bin_ceiling() -> ClaimResult:
         pc = pass_rate_ceiling(
             proj["sparsity"], D, proj["n_eval"], n_columns=CEILING_COLUMNS, seed=SEED, epsilons=EPSILONS
         )
-        cv_formula = binary_norm_cv(proj["sparsity"], D, d).cv
+        bias_law = {} if proj["bias"] else {"bias": EntryLaw.zero()}
+        cv_formula = binary_norm_cv(proj["sparsity"], D, d, **bias_law).cv
         # the spread of one encoder's CV on n held-out inputs (between encoders and between samples)
         spread = simulate_linear_encoder(
-            proj["sparsity"], D=D, d=d, n_samples=proj["n_eval"], n_init=8, seed=SEED
+            proj["sparsity"], D=D, d=d, n_samples=proj["n_eval"], n_init=8, seed=SEED, **bias_law
         )
         cv_sd = float(spread.cv.std(ddof=1))
         parts.append(
             f"project runs (p = {proj['sparsity']:g}, n = {proj['n_eval']}): {_ceiling_text(pc)}; epoch-0 CV "
             f"{proj['cv_epoch0']:.3f} measured vs {cv_formula:.3f} ± {cv_sd:.3f} predicted (default init "
-            "with bias; ± the spread of one encoder's CV on n inputs, 8 simulated encoders)"
+            f"{'with' if proj['bias'] else 'without'} bias; ± the spread of one encoder's CV on n inputs, "
+            "8 simulated encoders)"
         )
         data.update(
             ceiling_project=pc.to_dict(), project=proj, cv_project_formula=cv_formula, cv_project_sd=cv_sd

@@ -67,6 +67,79 @@ def tab2_verdict(pre: dict, rnd: dict) -> tuple[Verdict, str]:
     return Verdict.INCONCLUSIVE, "between the cut-offs: neither clearly Gaussian-like nor clearly not"
 
 
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x, spec: str) -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def _hz(u: dict) -> str:
+    if u.get("hz_pvalue") is not None:
+        return format(u["hz_pvalue"], ".2g")
+    singular = any("singular" in n for n in u.get("notes", []))
+    return "n/a (covariance of rank < d)" if singular else "n/a"
+
+
+def _enc_text(row: dict) -> str:
+    u, n = row["unnormalized"], row["normalized"]
+    pr = u.get("projections") or {}
+    rot = row.get("rotations")
+    txt = (
+        f"AD {u['ad_mean']:.2f} ({_pct(u['ad_pass'])}), DP {_pct(u['dp_pass'])} pass, CV {u['cv']:.3f}; "
+        f"normalised AD {n['ad_mean']:.2f} ({_pct(n['ad_pass'])}); random projections AD "
+        f"{_pct(pr.get('ad_pass'))}; HZ p {_hz(u)}, "
+        f"sliced-W2 excess z {_num(u.get('sw2_excess_z'), '+.1f')}"
+    )
+    if rot:
+        q = rot["quantiles"]["ad_pass"]
+        txt += (
+            f"; over {rot['n_rotations']} rotations AD pass {_pct(q['median'])} "
+            f"[{_pct(q['min'])}, {_pct(q['max'])}]"
+        )
+    return txt
+
+
+def _corpora_text(res: dict) -> str:
+    """Every corpus, pretrained beside random init."""
+    out = []
+    for cname, entry in (res.get("corpora") or {"python": {"rows": res["rows"]}}).items():
+        r = entry["rows"]
+        out.append(
+            f"{cname}: MiniLM {_enc_text(r['pretrained'])} | random init {_enc_text(r['random_init'])}"
+        )
+    return "; ".join(out)
+
+
+def _mechanism(res: dict) -> str:
+    """The mechanism in one or two sentences, from the numbers of every corpus."""
+    corp = res.get("corpora") or {"python": {"rows": res["rows"]}}
+    parts = []
+    for c, e in corp.items():
+        pu, pn = e["rows"]["pretrained"]["unnormalized"], e["rows"]["pretrained"]["normalized"]
+        ru = e["rows"]["random_init"]["unnormalized"]
+        parts.append(
+            f"{c}: CV {pu['cv']:.2f} (random init {ru['cv']:.2f}), AD pass {_pct(pu['ad_pass'])} "
+            "unnormalised "
+            f"-> {_pct(pn['ad_pass'])} normalised (random init {_pct(ru['ad_pass'])})"
+        )
+    thick = all(e["rows"]["pretrained"]["unnormalized"]["cv"] > 0.1 for e in corp.values())
+    helps = all(
+        e["rows"]["pretrained"]["normalized"]["ad_pass"]
+        > e["rows"]["pretrained"]["unnormalized"]["ad_pass"] + 0.1
+        for e in corp.values()
+    )
+    txt = "Mechanism: " + "; ".join(parts) + ". "
+    if thick:
+        txt += (
+            "The pretrained encoder's unnormalised embeddings are not on a thin shell (Assumption 2 fails), "
+            "so each coordinate mixes the spread of the norms into its direction"
+        )
+        txt += "; normalising removes it and most of the non-Gaussianity with it. " if helps else ". "
+    return txt
+
+
 def check_Tab2_pretrained(path=None) -> ClaimResult:
     """Quick check of ``Tab2-pretrained`` from the committed result of ``python -m train table2``.
 
@@ -95,6 +168,9 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
     pre_n = res["rows"]["pretrained"]["normalized"]
     rnd_n = res["rows"]["random_init"]["normalized"]
     verdict, note = tab2_verdict(pre, rnd)
+    note = f"{_mechanism(res)} Verdict on the first corpus: {note}"
+    if res.get("second_encoder"):
+        note += f". Second encoder: {res['second_encoder']}"
     note += (
         f". Thin shell: CV {pre['cv']:.3f} pretrained vs {rnd['cv']:.3f} random init (Assumption 2 needs CV "
         f"-> 0). Normalised: pretrained AD {pre_n['ad_mean']:.2f} ({100 * pre_n['ad_pass']:.0f}%), random "
@@ -102,7 +178,10 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
     )
     cfg = res["config"]
     n = cfg["n_sentences"]
-    measured = f"MiniLM contrastive: {_fmt(pre)}; random init: {_fmt(rnd)}"
+    measured = _corpora_text(res)
+    corpora = ", ".join(
+        f"{c}: {'+'.join(s)}" for c, s in cfg.get("corpora", {"python": ["python-docs"]}).items()
+    )
     data = {
         "pretrained": {k: pre[k] for k in ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass")},
         "random_init": {k: rnd[k] for k in ("cv", "ad_mean", "ad_pass", "dp_mean", "dp_pass")},
@@ -115,6 +194,11 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
         "commit": res.get("commit"),
         "wall_time_s": res.get("wall_time_s"),
         "source": str(path),
+        "corpora": {
+            c: {k: {kk: e["rows"][k][kk] for kk in ("rotations",) if kk in e["rows"][k]} for k in e["rows"]}
+            for c, e in (res.get("corpora") or {}).items()
+        },
+        "second_encoder": res.get("second_encoder"),
     }
     return ClaimResult(
         measured=measured,
@@ -122,8 +206,10 @@ def check_Tab2_pretrained(path=None) -> ClaimResult:
         verdict=verdict,
         scope=Scope.TRAINING,
         scope_detail=(
-            f"analogue, not the paper's encoders: all-MiniLM-L6-v2 vs random init, n = {n} sentences "
-            f"(Python docs/docstrings), d = {pre['d']}, seed {res.get('seed')}"
+            f"analogue, not the paper's encoders: all-MiniLM-L6-v2 vs random init, n = {n} sentences per "
+            f"corpus ({corpora}), "
+            f"d = {pre['d']}, seed {res.get('seed')}; {cfg.get('n_rotations', 0)} Haar rotations, "
+            f"{cfg['n_projections']} random projections"
         ),
         note=note,
         data=data,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from claims.checks import _rows
 from claims.checks._published import read
 from claims.registry import ClaimResult, Scope, Verdict
 
@@ -44,6 +45,11 @@ def _load(path: Path) -> dict | None:
     return read(path.stem) if path in (TABLE1, GRID) else read(path.stem, path)
 
 
+def _study() -> dict | None:
+    """The published Binary study (seeds and one-factor variations), or ``None`` before it is published."""
+    return read("binary-study")
+
+
 def _missing(path: Path, command: str) -> ClaimResult:
     return ClaimResult(
         "-", "-", Verdict.NOT_ENCODED, scope=Scope.NONE,
@@ -65,7 +71,9 @@ def _sizes(row: dict) -> str:
         f"lr = {c['lr']:g}, epoch {row['epoch']} of {c['epochs']}, n_train = {row['n_train']}, "
         f"n_test = {row['n_test']}, evaluated on min(n_eval = {c['n_eval']}, n_test) held-out samples, "
         f"seed {row['seed']}; data {json.dumps(c['data_params'], sort_keys=True)}; "
-        "Gaussian = AD mean < 0.752, DP mean > 0.05 and >= 80% of coordinates passing each"
+        "rules: the paper's (AD mean < 0.752, DP mean > 0.05) and ours (the paper's and >= 80% of "
+        "coordinates passing each); basis-free: 64 random projections, Henze-Zirkler, Mardia, sliced W2, "
+        "32 Haar rotations"
     )
 
 
@@ -78,7 +86,7 @@ def _sweep(t: dict, epoch: int | None) -> str:
         if epoch is None:
             a0, a1 = 100 * h[0]["ad_pass"], 100 * last["ad_pass"]
             txt = f"AD pass {a0:.0f}% -> {a1:.0f}% at epoch {last['epoch']}"
-        out.append(f"sparsity {sw['sparsity']:g}: {txt}")
+        out.append(f"sparsity {sw['sparsity']:g}{'' if sw.get('bias', True) else ' (no bias)'}: {txt}")
     return "; ".join(out)
 
 
@@ -92,9 +100,18 @@ def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
             "-", "-", Verdict.INCONCLUSIVE, scope=Scope.TRAINING, note=f"no row {row_id} in table1"
         )
     tr, e0, ctrl, v = row["trained"], row["epoch0"], row["controls"], row["verdict"]
-    measured = f"InfoNCE: {_fmt(tr)}; epoch 0: {_fmt(e0)}; " + "; ".join(
-        f"{name}: {_fmt(m)}" for name, m in ctrl.items()
+    analysis = row.get("analysis")
+    which = "epoch0" if row["epoch"] == 0 else "trained"
+    headline = _rows.basis_free_text(analysis, which)
+    if row["epoch"] not in (0, row["config"]["epochs"]):
+        headline = f"(analysis of the same encoder at epoch {row['config']['epochs']}) " + headline
+    measured = (
+        f"basis-free ({which}): {headline}. Paper's coordinates, held out: InfoNCE {_fmt(tr)}; epoch 0: "
+        f"{_fmt(e0)}; "
+        + "; ".join(f"{name}: {_fmt(m)}" for name, m in ctrl.items())
+        + f"; {_rows.train_set_text(tr, e0)}; Phi gap {tr['phi_gap']:.3g} (epoch 0 {e0['phi_gap']:.3g})"
     )
+    study = _study() if row["config"]["data"] == "binary" else None
     p = row["paper"]
     expected = (
         f"paper: CV {p['cv']}, AD {p['ad_mean']} ({100 * p['ad_pass']:.0f}%), "
@@ -124,7 +141,12 @@ def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
             )
         note += f" (the paper does not state the sparsity; {_sweep(t, 0)})"
     if row_id in ("Tab1-Bin50", "Tab1-Bin100"):
-        note += f" (sparsity sweep, epoch 0 -> last: {_sweep(t, None)})"
+        note += f" (beside it, epoch 0 -> last: {_sweep(t, None)})"
+    note = (
+        f"{_rows.mechanism(row)} {note[0].upper() + note[1:]}. {_rows.rules_text(v)}. "
+        f"Seeds: {_rows.seeds_text(study) if study else 'one (seed ' + str(row['seed']) + ')'}. "
+        f"{_rows.COORDINATE_CAVEAT}"
+    )
     bound = [r for r in row["history"] if r.get("bound_violated")]
     if bound:
         note += f"; Prop. 1 violated beyond 3 SE at epochs {[r['epoch'] for r in bound]}"
@@ -132,7 +154,8 @@ def _row_result(row_id: str, paper_gaussian: bool = True) -> ClaimResult:
         "paper": p, "trained": tr, "epoch0": e0, "controls": ctrl, "verdict": v, "config": row["config"],
         "command": t["command"], "commit": t["commit"], "wall_s_table1": t["wall_s"],
         "wall_s_row": row["wall_s"],
-        "eta2": row["eta2"],
+        "eta2": row["eta2"], "analysis": analysis, "ceiling": row.get("ceiling"),
+        "seeds": _rows.seeds_text(study) if study else [row["seed"]],
     }  # fmt: skip
     return ClaimResult(
         measured,

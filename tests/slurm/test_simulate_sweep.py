@@ -20,8 +20,11 @@ pytestmark = pytest.mark.slurm
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# two i.i.d. points of the R-d study (d = 8 and 16, 2000 samples each): seconds of work, one job each
-CONFIG = {"ds": [8, 16], "ds_flow": [], "ks": [1], "n_samples": 2000, "seeds": 1}
+# the smallest R-d study the configuration rules allow (two dimensions for each slope, two seeds for each
+# interval): four i.i.d. points (d = 8 and 16, 2000 samples) and four 16-particle flows of at most 5 steps
+# (d = 4 and 8); each point is under a second of work and one job
+CONFIG = {"ds": [8, 16], "ds_flow": [4, 8], "ks": [1], "n_samples": 2000, "seeds": 2, "n_particles": 16,
+          "max_steps": 5}  # fmt: skip
 
 
 def _array_tasks(marker: str) -> list[tuple[str, str]]:
@@ -59,7 +62,7 @@ def test_sweep_on_slurm_reruns_a_cancelled_point_and_equals_the_debug_executor(
     cmd = [sys.executable, "-m", "simulate", "sweep", "rates-rd", "--config", str(cfg), "--executor", "slurm",
            "--sweep-dir", str(sweep), "--no-progress"]  # fmt: skip
     points = rates.rd_points({**rates.RD_DEFAULTS, **CONFIG})
-    assert len(points) == 2
+    assert len(points) == 8
 
     pipe = subprocess.PIPE
     proc = subprocess.Popen(cmd, cwd=ROOT, env=job_env, stdout=pipe, stderr=pipe, text=True)
@@ -71,10 +74,12 @@ def test_sweep_on_slurm_reruns_a_cancelled_point_and_equals_the_debug_executor(
             proc.kill()
     # the cancelled job is a failed point (exit 1, finished points kept), not a hang or a traceback
     assert proc.returncode == 1, (cancelled, out, err)
-    assert "1 of 2 sweep point(s) failed" in err, err
+    assert f"1 of {len(points)} sweep point(s) failed" in err, err
     folder = next(p for p in sweep.rglob("_submitit")).parent
     first = _records(folder)
-    assert len(first) == 1, f"job {cancelled} was cancelled, yet {len(first)} of 2 points have results"
+    assert len(first) == len(points) - 1, (
+        f"job {cancelled} was cancelled, yet {len(first)} of {len(points)} points have results"
+    )
     kept = next(iter(first))
     stamp = (folder / f"{kept}.json").stat().st_mtime_ns
     state = subprocess.run(["sacct", "-n", "-X", "-P", "-o", "State", "-j", cancelled], capture_output=True,
@@ -84,7 +89,7 @@ def test_sweep_on_slurm_reruns_a_cancelled_point_and_equals_the_debug_executor(
     # resume: the same command computes the missing point only
     again = subprocess.run(cmd, cwd=ROOT, env=job_env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert "2 points finished" in again.stdout
+    assert f"{len(points)} points finished" in again.stdout, again.stdout
     done = _records(folder)
     assert sorted(done) == sorted(point_key(p) for p in points)
     assert (folder / f"{kept}.json").stat().st_mtime_ns == stamp, "a finished point was computed again"

@@ -200,7 +200,7 @@ def test_help_shows_defaults_everywhere(capsys):
 
     with pytest.raises(SystemExit):
         table2_main(["--help"])
-    assert "(default: 3000)" in capsys.readouterr().out
+    assert "(default: 1000)" in capsys.readouterr().out
 
 
 def test_table2_as_the_readme_gives_it_is_the_published_configuration():
@@ -212,7 +212,7 @@ def test_table2_as_the_readme_gives_it_is_the_published_configuration():
                         batch_size=args.batch_size)  # fmt: skip
     published = json.loads((ROOT / "docs" / "data" / "table2.json").read_text())
     assert got == table2_config() == published["config"]
-    assert got["n_sentences"] == 3000
+    assert got["n_sentences"] == 1000
     assert "python -m train table2" in (ROOT / "README.md").read_text()
 
 

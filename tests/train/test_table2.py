@@ -32,7 +32,7 @@ def test_verdict_logic():
 def _result(pre, rnd):
     return {
         "command": "python -m train table2 --n-sentences 3000 --seed 0",
-        "config": {"n_sentences": 3000},
+        "config": table2.table2_config(n_sentences=3000),
         "quick": False,
         "seed": 0,
         "commit": "abc",
@@ -52,7 +52,7 @@ def test_check_reads_the_result_file(tmp_path):
     r = check_Tab2_pretrained(p)
     assert isinstance(r, ClaimResult) and r.scope is Scope.TRAINING
     assert r.verdict is Verdict.CONFIRMED
-    assert "AD 0.50 (95.0%)" in r.measured and "random init: CV" in r.measured
+    assert "MiniLM AD 0.50 (95%)" in r.measured and "random init AD 2.00 (30%)" in r.measured
     assert "CLIP text AD 0.53" in r.expected
     assert r.data["random_init"]["ad_pass"] == 0.3
     missing = check_Tab2_pretrained(tmp_path / "nope.json")
@@ -112,12 +112,14 @@ def test_tiny_run(tmp_path):
         progress=False,
         figure_path=fig,
         n_projections=4,
-        sources=("python-docs",),
+        corpora={"docs": ("python-docs",)},
+        n_rotations=2,
     )
     text = out.read_text()
     loaded = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
     assert loaded["config"]["n_sentences"] == 40 and loaded["corpus"]["sources"] == ["python-docs"]
-    assert loaded["config"]["sources"] == ["python-docs"] and loaded["quick"] is False
+    assert loaded["config"]["corpora"] == {"docs": ["python-docs"]} and loaded["quick"] is False
+    assert loaded["corpora"]["docs"]["rows"]["pretrained"]["rotations"]["n_rotations"] == 2
     for enc in ("pretrained", "random_init"):
         for kind in ("unnormalized", "normalized"):
             row = loaded["rows"][enc][kind]

@@ -27,7 +27,8 @@ per-column loop) and goes beyond the paper:
 Every test is scale free and rejects a numerically constant column by index
 (:func:`constant_columns`). The parts: ``_univariate`` (AD, DP, CV, validation), ``_null``
 (calibration), ``_multivariate`` (HZ, Mardia), ``_sliced`` (W2), ``_diagnose`` (the result and
-:func:`diagnose`), ``_render`` (the text table). The quick check of claim ``DIAG`` lives in
+:func:`diagnose`), ``_render`` (the text table), ``_rotations`` (the coordinate statistics over random
+rotations of the basis, :func:`rotation_spread`). The quick check of claim ``DIAG`` lives in
 :mod:`claims.checks.diagnostics`.
 """
 
@@ -43,6 +44,7 @@ from theory.gaussianity._null import (
     null_pass_rates,
 )
 from theory.gaussianity._render import render_diagnosis
+from theory.gaussianity._rotations import RotationSpread, haar_rotation, rotation_spread
 from theory.gaussianity._sliced import (
     SlicedWasserstein,
     sliced_wasserstein_gaussian,
@@ -79,6 +81,7 @@ __all__ = [
     "NullPassRates",
     "PassCalibration",
     "ProjectionNormality",
+    "RotationSpread",
     "SlicedWasserstein",
     "UniformityTest",
     "ad_pvalue",
@@ -88,10 +91,12 @@ __all__ = [
     "constant_columns",
     "dagostino_pearson",
     "diagnose",
+    "haar_rotation",
     "load_embeddings",
     "multivariate_normality",
     "null_pass_rates",
     "render_diagnosis",
+    "rotation_spread",
     "sliced_wasserstein_gaussian",
     "sliced_wasserstein_null",
     "wasserstein_gaussian_1d",

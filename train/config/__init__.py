@@ -23,6 +23,8 @@ from train.config._named import CONFIGS
 from train.config._overrides import get_config, parse_overrides
 from train.config._run import (
     DATA_NAMES,
+    INITS,
+    LATER_FIELDS,
     MAX_SEED,
     MODEL_NAMES,
     PRESENTATION_FIELDS,
@@ -33,6 +35,8 @@ from train.config._run import (
 __all__ = [
     "CONFIGS",
     "DATA_NAMES",
+    "INITS",
+    "LATER_FIELDS",
     "MAX_SEED",
     "MODEL_NAMES",
     "PRESENTATION_FIELDS",

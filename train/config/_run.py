@@ -14,12 +14,15 @@ from train.objectives import OBJECTIVES
 
 __all__ = [
     "DATA_NAMES",
+    "INITS",
+    "LATER_FIELDS",
     "MAX_SEED",
     "MODEL_NAMES",
     "PRESENTATION_FIELDS",
     "RunConfig",
     "data_parameters",
     "field_names",
+    "identity_of",
 ]
 
 MODEL_NAMES = ("linear", "mlp", "cnn", "resnet18")
@@ -42,6 +45,12 @@ class RunConfig:
         Encoder (``linear``, ``mlp``, ``cnn``, ``resnet18``).
     hidden : int
         MLP hidden width (CNN base width).
+    bias : bool
+        The linear encoder has a bias (``nn.Linear``'s default) or none (``model = "linear"`` only).
+    init : str
+        Initialisation of the linear encoder: ``"default"`` (PyTorch's: weights and bias
+        :math:`U(-1/\\sqrt{D}, 1/\\sqrt{D})`, ``D`` the input dimension) or ``"gaussian"`` (weights and bias
+        :math:`N(0, 1/(3D))`: the default's variance with a Gaussian shape; ``model = "linear"`` only).
     objective : str
         ``infonce`` (Eq. 2), ``infonce_sym``, ``supervised`` (cross-entropy twin), ``vicreg``, ``barlow``.
     d : int
@@ -80,6 +89,8 @@ class RunConfig:
     data_params: dict = field(default_factory=dict)
     model: str = "linear"
     hidden: int = 512
+    bias: bool = True
+    init: str = "default"
     objective: str = "infonce"
     d: int = 64
     N: int = 128
@@ -135,9 +146,10 @@ class RunConfig:
         """The fields that determine a run's numbers: :meth:`to_dict` without ``out_dir`` and ``progress``.
 
         Two configurations with the same identity train the same run (same seed, same numbers); a
-        checkpoint records it and a resume compares it field by field.
+        checkpoint records it and a resume compares it field by field. A field of :data:`LATER_FIELDS`
+        at its default is left out (the keys of runs made before it existed stay valid).
         """
-        return {k: v for k, v in self.to_dict().items() if k not in PRESENTATION_FIELDS}
+        return identity_of(self.to_dict())
 
     @property
     def key(self) -> str:
@@ -170,6 +182,24 @@ class RunConfig:
 
 #: Fields that change where a run is written or how it is shown, not its numbers.
 PRESENTATION_FIELDS = ("out_dir", "progress")
+
+#: Fields added after results were published, with their defaults: at its default such a field is left
+#: out of :meth:`RunConfig.identity`, so that the keys of earlier runs and published configurations hold.
+LATER_FIELDS = {"bias": True, "init": "default"}
+
+#: Initialisations of the linear encoder (``init``).
+INITS = ("default", "gaussian")
+
+
+def identity_of(record: dict) -> dict:
+    """The identity of a configuration record (:meth:`RunConfig.to_dict` form): without the
+    :data:`PRESENTATION_FIELDS`, and without the :data:`LATER_FIELDS` at their defaults."""
+    return {
+        k: v
+        for k, v in record.items()
+        if k not in PRESENTATION_FIELDS and not (k in LATER_FIELDS and v == LATER_FIELDS[k])
+    }
+
 
 #: Largest seed: torch, numpy and python all accept it.
 MAX_SEED = 2**63 - 1
@@ -217,6 +247,15 @@ def _validate(c: RunConfig) -> list[str]:
         errs.append(f"device must be 'cpu', 'cuda' or 'cuda:<index>'; got {c.device!r}")
     if not isinstance(c.out_dir, str | os.PathLike) or not os.fspath(c.out_dir):
         errs.append(f"out_dir must be a non-empty path; got {c.out_dir!r}")
+    if not isinstance(c.bias, bool):
+        errs.append(f"bias must be true or false; got {c.bias!r}")
+    if not isinstance(c.init, str) or c.init not in INITS:
+        errs.append(f"init must be one of {', '.join(INITS)}; got {c.init!r}")
+    elif (c.init != "default" or c.bias is False) and c.model != "linear":
+        given = ", ".join(
+            s for s, on in (("bias=false", c.bias is False), (f"init={c.init}", c.init != "default")) if on
+        )
+        errs.append(f"{given} applies to model 'linear' only; got model {c.model!r}")
     if not isinstance(c.progress, bool):
         errs.append(f"progress must be true or false; got {c.progress!r}")
     return errs

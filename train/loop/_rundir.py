@@ -231,10 +231,10 @@ def inspect_run(run: str | os.PathLike, device: str = "cpu") -> RunContents:
 
 def config_differences(recorded: dict, config: RunConfig) -> list[str]:
     """``field = recorded there, given here`` for every identity field that differs (``data.KEY`` dotted)."""
-    from train.config import PRESENTATION_FIELDS
+    from train.config._run import identity_of
 
     def flat(d: dict) -> dict:
-        out = {k: v for k, v in d.items() if k != "data_params" and k not in PRESENTATION_FIELDS}
+        out = {k: v for k, v in identity_of(d).items() if k != "data_params"}
         out.update({f"data.{k}": v for k, v in (d.get("data_params") or {}).items()})
         return out
 

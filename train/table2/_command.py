@@ -41,13 +41,14 @@ def run_from_args(args: argparse.Namespace, argv: list[str] | None = None) -> in
         batch_size=args.batch_size,
         command=provenance(argv=["python -m train", "table2", *words])["command"],
     )
-    for name, row in res["rows"].items():
-        for kind in ("unnormalized", "normalized"):
-            r = row[kind]
-            print(
-                f"{name:12s} {kind:12s} CV {r['cv']:.3f}  AD {r['ad_mean']:.3f} ({100 * r['ad_pass']:.1f}%)  "
-                f"DP {r['dp_mean']:.3f} ({100 * r['dp_pass']:.1f}%)"
-            )
+    for cname, entry in res["corpora"].items():
+        for name, row in entry["rows"].items():
+            for kind in ("unnormalized", "normalized"):
+                r = row[kind]
+                print(
+                    f"{cname:7s} {name:12s} {kind:12s} CV {r['cv']:.3f}  AD {r['ad_mean']:.3f} "
+                    f"({100 * r['ad_pass']:.1f}%)  DP {r['dp_mean']:.3f} ({100 * r['dp_pass']:.1f}%)"
+                )
     from train.cli import shown_path
 
     print(f"wrote {shown_path(out)} ({res['wall_time_s']:.0f} s)")

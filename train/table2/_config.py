@@ -28,13 +28,14 @@ def table2_config(**options) -> dict:
     Parameters
     ----------
     **options
-        ``n_sentences``, ``seed``, ``n_projections``, ``batch_size``, ``sources``; defaults: the
-        published configuration (:data:`TABLE2_DEFAULTS`).
+        ``n_sentences`` (per corpus), ``seed``, ``n_projections``, ``batch_size``, ``corpora`` (name ->
+        sources of :data:`train.data.text.CORPUS_SOURCES`), ``n_rotations``; defaults: the published
+        configuration (:data:`TABLE2_DEFAULTS`).
 
     Returns
     -------
     dict
-        The options (``sources`` as a list) and the two encoders' descriptions. The corpus itself
+        The options (``corpora`` with lists) and the two encoders' descriptions. Each corpus itself
         (pool size, SHA-256 of the chosen sentences, Python version whose documentation it is) is an
         outcome of the sources on this interpreter and is recorded beside the configuration.
     """
@@ -46,19 +47,29 @@ def table2_config(**options) -> dict:
             f"unknown table2 option(s) {', '.join(unknown)}; known: {', '.join(TABLE2_DEFAULTS)}"
         )
     o = {**TABLE2_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
-    sources = o["sources"]
-    if isinstance(sources, str) or not hasattr(sources, "__iter__"):
-        raise TypeError(f"sources must be a sequence of source names; got {type(sources).__name__}")
-    sources = list(sources)
-    bad = [x for x in sources if x not in CORPUS_SOURCES]
-    if not sources or bad or len(set(sources)) != len(sources):
-        raise ValueError(f"sources must be distinct names among {', '.join(CORPUS_SOURCES)}; got {sources}")
+    corpora = o["corpora"]
+    if not isinstance(corpora, dict) or not corpora:
+        raise TypeError(f"corpora must be a non-empty dict of name -> source names; got {corpora!r}")
+    out_corpora = {}
+    for name, sources in corpora.items():
+        if isinstance(sources, str) or not hasattr(sources, "__iter__"):
+            raise TypeError(
+                f"corpora[{name!r}] must be a sequence of source names; got {type(sources).__name__}"
+            )
+        sources = list(sources)
+        bad = [x for x in sources if x not in CORPUS_SOURCES]
+        if not sources or bad or len(set(sources)) != len(sources):
+            raise ValueError(
+                f"corpora[{name!r}] must be distinct names among {', '.join(CORPUS_SOURCES)}; got {sources}"
+            )
+        out_corpora[str(name)] = sources
     return {
         "n_sentences": check_int(o["n_sentences"], "n_sentences", low=20),
         "seed": check_int(o["seed"], "seed", low=0),
         "n_projections": check_int(o["n_projections"], "n_projections", low=0),
         "batch_size": check_int(o["batch_size"], "batch_size", low=1),
-        "sources": sources,
+        "corpora": out_corpora,
+        "n_rotations": check_int(o["n_rotations"], "n_rotations", low=1),
         "encoder": _ENCODER,
         "control": _CONTROL,
     }

@@ -24,23 +24,40 @@ Layout (private parts behind this ``__init__``, which re-exports every public na
   :data:`MIN_PASS`) and a row's verdict (:func:`row_verdict`); training one run into a folder of runs;
 - ``_table1``: :func:`table1`, :func:`table1_config`;
 - ``_grid``: :func:`grid`, :func:`grid_config`, :func:`fit_rates`;
-- ``_figures``: the summary figures of both.
+- ``_binary``: the Binary study (:func:`binary_study`, :func:`binary_study_config`): every open choice of
+  the Binary row, one factor at a time around the sparsity calibrated to the paper's epoch-0 CV;
+- ``_analysis``: rotations, basis-free diagnostics and exact-law predictions of a trained encoder;
+- ``_figures``: the summary figures.
 """
 
 from __future__ import annotations
 
+from train.tables._binary import (
+    BINARY_STUDY_POINTS,
+    CALIBRATED_SPARSITY,
+    binary_base,
+    binary_study,
+    binary_study_config,
+)
 from train.tables._grid import GRID_DEFAULTS, fit_rates, grid, grid_config
-from train.tables._rows import MIN_PASS, PAPER_TABLE1, is_gaussian, row_verdict
+from train.tables._rows import MIN_PASS, PAPER_TABLE1, both_rules, is_gaussian, paper_rule, row_verdict
 from train.tables._table1 import table1, table1_config
 
 __all__ = [
+    "BINARY_STUDY_POINTS",
+    "CALIBRATED_SPARSITY",
     "GRID_DEFAULTS",
     "MIN_PASS",
     "PAPER_TABLE1",
+    "binary_base",
+    "binary_study",
+    "binary_study_config",
+    "both_rules",
     "fit_rates",
     "grid",
     "grid_config",
     "is_gaussian",
+    "paper_rule",
     "row_verdict",
     "table1",
     "table1_config",

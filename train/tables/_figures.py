@@ -11,10 +11,13 @@ def _table1_figure(result: dict):
     rows = [r for r in result["rows"] if r["id"] != "Tab1-Bin50"] + [
         r for r in result["image_rows"] if "trained" in r
     ]
-    fig = Figure(figsize=(12, 3.8), layout="constrained")
-    axes = fig.subplots(1, 3)
+    fig = Figure(figsize=(16, 3.8), layout="constrained")
+    axes = fig.subplots(1, 4)
     x = np.arange(len(rows))
-    for ax, key, title in zip(axes, ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True):
+    _rotation_panel(axes[3], rows, x)
+    for ax, key, title in zip(
+        axes[:3], ("cv", "ad_pass", "dp_pass"), ("CV", "AD pass", "DP pass"), strict=True
+    ):
         e0 = [r["epoch0"][key] for r in rows]
         tr = [r["trained"][key] for r in rows]
         ct = [next(iter(r["controls"].values()))[key] if r["controls"] else np.nan for r in rows]
@@ -27,9 +30,31 @@ def _table1_figure(result: dict):
         ax.set_title(title)
         if key != "cv":
             ax.axhline(0.95, color="gray", ls=":")
-    axes[0].legend(fontsize=7)
+            ax.plot(x, [r["trained"].get(f"train_{key}", np.nan) for r in rows], "g^", ms=4,
+                    label="trained, training set")  # fmt: skip
+        if key == "dp_pass":
+            ceil = [(r.get("ceiling") or {}).get("dp_ceiling", np.nan) for r in rows]
+            ax.plot(x, ceil, "_", color="purple", ms=14, mew=2, label="ceiling of a linear encoder")
+        ax.legend(fontsize=6)
     fig.suptitle("Table 1 rows with their controls (CPU scale)", fontsize=9)
     return fig
+
+
+def _rotation_panel(ax, rows: list[dict], x) -> None:
+    """AD pass of the trained encoders: given basis, over random rotations (box), random projections."""
+    data = [r["analysis"]["trained"]["rotations"]["ad_pass"] if r.get("analysis") else [np.nan] for r in rows]
+    ax.boxplot(data, positions=x, widths=0.5, showfliers=False)
+    ax.plot(x, [r["trained"]["ad_pass"] for r in rows], "o", color="C1", ms=5, label="given basis")
+    proj = [
+        r["analysis"]["trained"]["basis_free"]["proj_ad_pass"] if r.get("analysis") else np.nan for r in rows
+    ]
+    ax.plot(x, proj, "s", color="C2", ms=4, label="64 random projections")
+    ax.axhline(0.95, color="gray", ls=":")
+    ax.set_xticks(
+        x, [r["id"].replace("Tab1-", "").replace("images-", "") for r in rows], rotation=30, fontsize=7
+    )
+    ax.set_title("trained AD pass: over 32 rotations (box)", fontsize=9)
+    ax.legend(fontsize=6)
 
 
 def _grid_figure(result: dict):
@@ -70,4 +95,46 @@ def _grid_figure(result: dict):
             ax.set_xlabel(var + " (mean and sd over the other variable)")
             ax.legend(fontsize=6)
     fig.suptitle(f"Laplace d x N grid ({result['reduced']})", fontsize=9)
+    return fig
+
+
+def _binary_figure(result: dict):
+    """Pass rates of every Binary study point (epoch 0 and trained, mean over seeds, each seed a dot)
+    beside the ceiling of a linear encoder at the point's sparsity, and the predicted DP pass rate."""
+    from matplotlib.figure import Figure
+
+    names = list(result["points"])
+    fig = Figure(figsize=(13, 7), layout="constrained")
+    axes = fig.subplots(2, 1)
+    x = np.arange(len(names))
+    for ax, key, title in zip(axes, ("ad_pass", "dp_pass"), ("AD pass rate", "DP pass rate"), strict=True):
+        for off, which, lab in (
+            (-0.2, "epoch0", "epoch 0 (untrained)"),
+            (0.2, "trained", "trained (last epoch)"),
+        ):
+            m = [result["summary"][n][which].get(key, np.nan) for n in names]
+            ax.bar(x + off, m, 0.36, label=lab, alpha=0.8)
+            for i, n in enumerate(names):
+                v = [r[which][key] for r in result["points"][n]["runs"]]
+                ax.plot([i + off] * len(v), v, "k.", ms=3)
+            if key == "dp_pass":
+                pred = [result["summary"][n][which].get("dp_pass_predicted") for n in names]
+                ax.plot(x + off, [np.nan if p is None else p for p in pred], "rx", ms=6,
+                        label=f"predicted from the weight rows ({which})" if off > 0 else None)  # fmt: skip
+        tr = [result["summary"][n]["trained"].get(f"train_{key}", np.nan) for n in names]
+        ax.plot(x + 0.2, tr, "g^", ms=5, label="trained, on the training set")
+        ceil_key = "dp_ceiling" if key == "dp_pass" else "ad_best"
+        for i, n in enumerate(names):
+            c = result["ceilings"][f"{result['points'][n]['sparsity']:g}"][ceil_key]
+            ax.hlines(c, i - 0.45, i + 0.45, color="purple", lw=2,
+                      label=("ceiling of any linear encoder" if key == "dp_pass" else "best linear row found")
+                      if i == 0 else None)  # fmt: skip
+        ax.axhline(0.95, color="gray", ls=":", lw=1, label="Gaussian null 0.95")
+        ax.axhline(0.8, color="gray", ls="--", lw=1, label="our rule: 80%")
+        ax.set_xticks(x, names, rotation=20, fontsize=8)
+        ax.set_ylim(0, 1.02)
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=6, ncol=3)
+    fig.suptitle("Binary study: one factor at a time around the calibrated base (p = 0.00292, no bias)",
+                 fontsize=9)  # fmt: skip
     return fig
