@@ -131,7 +131,7 @@ def zonal_map_evidence(data_dir: str | Path | None = None) -> ZonalMapEvidence:
     for p in pts:
         b = p["beta"]
         d, a, e2 = b["d"], float(b["alpha"]), float(b["eta2"])
-        b0 = float(beta0(a, e2, d, C=lemma1_constant(d).C))
+        b0 = float(beta0(a, e2, d, C=lemma1_constant(d).C_small_kappa))
         b0_half = float(beta0(a, e2, d, C=0.5))
         beta_rows.append(
             {

@@ -110,7 +110,7 @@ def _check_T2_vmf() -> ClaimResult:
         (128, 30.0, 0.1),
         (1024, 200.0, 0.1),
     ]:
-        b0 = beta0(alpha, eta2, d, C=lemma1_constant(d).C)
+        b0 = beta0(alpha, eta2, d, C=lemma1_constant(d).C_small_kappa)
         m_at = theorem1_vmf(d, alpha, eta2, b0, kappas=kap).margin
         bt = beta_threshold_vmf(d, alpha, eta2, kappas=kap)
         bstar, kstar = bt.beta_star, bt.kappa_star
@@ -290,7 +290,7 @@ def check_C2() -> ClaimResult:
     ok = True
     kap = np.logspace(-2, 3, 41)
     for d, alpha, eta2, lam in [(8, 5.0, 0.36, 0.5), (64, 10.0, 0.36, 1.0)]:
-        b0 = beta0(alpha, eta2, d, C=lemma1_constant(d).C)
+        b0 = beta0(alpha, eta2, d, C=lemma1_constant(d).C_small_kappa)
         lam_grid = lam * np.logspace(-1, 1, 21)
         radial = np.array([kl_scaled_chi(d, lr, lam) for lr in lam_grid])
         t1 = theorem1_vmf(d, alpha, eta2, b0, kappas=kap)
