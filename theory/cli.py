@@ -267,7 +267,7 @@ def _run_regularised_route(args) -> int:
 
 
 def _add_zonal_threshold(sub, formatter) -> None:
-    from theory.studies.zonal_map import MAP_ALPHAS, MAP_DIMENSIONS, SIZES
+    from theory.studies.zonal_map import MAP_ALPHAS, MAP_DIMENSIONS, MAP_ETA2, SIZES
 
     p = sub.add_parser(
         "zonal-threshold",
@@ -281,7 +281,7 @@ def _add_zonal_threshold(sub, formatter) -> None:
     )
     p.add_argument("--d", type=int, nargs="+", default=list(MAP_DIMENSIONS), help="dimensions")
     p.add_argument("--alpha", type=float, nargs="+", default=list(MAP_ALPHAS), help="alpha = 1/tau values")
-    p.add_argument("--eta2", type=float, default=0.36, help="eta^2 of beta* (q = alpha (1 - eta2))")
+    p.add_argument("--eta2", type=float, default=MAP_ETA2, help="eta^2 of beta* (q = alpha (1 - eta2))")
     p.add_argument(
         "--n-panels", type=int, default=SIZES["n_panels"], help="panels of the latitude grid (x4 rings)"
     )
@@ -310,6 +310,7 @@ def _run_zonal_threshold(args) -> int:
     from theory.studies.zonal_map import (
         MAP_ALPHAS,
         MAP_DIMENSIONS,
+        MAP_ETA2,
         QUICK_SIZES,
         SIZES,
         plot_zonal_map,
@@ -342,6 +343,8 @@ def _run_zonal_threshold(args) -> int:
                 "--publish writes the full map only: drop --d and --alpha (defaults "
                 f"{list(MAP_DIMENSIONS)} x {list(MAP_ALPHAS)})"
             )
+        if args.eta2 != MAP_ETA2:
+            raise ValueError(f"--publish writes the map at --eta2 {MAP_ETA2} only; got {args.eta2}")
     json_path = output_path("zonal-map", publish=args.publish, quick=args.quick, given=args.json)
     png_path = output_path(
         "zonal-map", "figures", publish=args.publish, quick=args.quick, given=args.png, option="--png"

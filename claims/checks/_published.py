@@ -3,6 +3,7 @@
 A check never reads ``docs/data/`` directly: it calls :func:`published`, which goes through
 :func:`theory._results.load_published` with the configuration that the producing command writes at full
 size (``simulate.experiments.experiment_config``, ``simulate.rates.study_config``,
+``theory.studies.zonal_map.zonal_map_config``,
 ``train.tables.table1_config`` / ``grid_config``, ``train.table2.table2_config``). A file that is corrupt,
 marked quick, without provenance, or recorded under another configuration is refused with a
 :class:`theory._results.PublishedResultError` naming the file and the fields that differ;
@@ -51,6 +52,12 @@ def _grid() -> dict:
     return grid_config()
 
 
+def _zonal_map() -> dict:
+    from theory.studies.zonal_map import zonal_map_config
+
+    return zonal_map_config()
+
+
 def _binary_study() -> dict:
     from train.tables import binary_study_config
 
@@ -69,6 +76,8 @@ EXPECTED_CONFIG: dict[str, Callable[[], dict]] = {
     "langevin": _experiment("langevin"),
     "langevin-n": _experiment("langevin-n"),
     "beyond-vmf": _experiment("beyond-vmf"),
+    "beyond-zonal": _experiment("beyond-zonal"),
+    "zonal-map": _zonal_map,
     "rates": _rates,
     "table1": _table1,
     "grid": _grid,

@@ -50,6 +50,34 @@ _BEYOND = {
     "vmf_kappa_factor": 2.0,
     "tilt_m_norm": 0.05,
 }
+_BEYOND_ZONAL = {
+    "cases": [
+        {"d": 32, "alpha": 10.0},
+        {"d": 16, "alpha": 5.0},
+        {"d": 8, "alpha": 2.0},
+        {"d": 8, "alpha": 1.0},
+        {"d": 3, "alpha": 0.5},
+        {"d": 16, "alpha": 10.0},
+        {"d": 12, "alpha": 5.0},
+        {"d": 6, "alpha": 2.0},
+        {"d": 3, "alpha": 1.0},
+        {"d": 5, "alpha": 2.0},
+        {"d": 4, "alpha": 2.0},
+        {"d": 8, "alpha": 5.0},
+        {"d": 8, "alpha": 10.0},
+    ],
+    "Ns": [64, 128, 256],
+    "q_factors": [1.0, 1.1],
+    "starts": ["two-rings", "cap-noise", "harmonic", "ring-rotated"],
+    "flow_steps": 100,
+    "flow_lr": 0.01,
+    "iters": 500,
+    "noise": 0.2,
+    "zonal_n_panels": 64,
+    "tol_J": 1e-6,
+    "tilt_m_norm": 0.05,
+    "anisotropy_factor": 1.2,
+}
 _LANGEVIN = {
     "d": 8,
     "N": 512,
@@ -93,6 +121,18 @@ PARAMS = {
             "q_factors": [0.8, 1.25],
             "starts": ["uniform", "vmf"],
             "max_steps": 400,
+        },
+    },
+    "beyond-zonal": {
+        "full": _BEYOND_ZONAL,
+        "quick": {
+            **_BEYOND_ZONAL,
+            "cases": [{"d": 8, "alpha": 2.0}],
+            "Ns": [32, 64],
+            "q_factors": [1.0],
+            "starts": ["two-rings", "ring-rotated"],
+            "flow_steps": 20,
+            "iters": 150,
         },
     },
     "langevin": {

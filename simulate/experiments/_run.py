@@ -11,6 +11,8 @@ from simulate.experiments._beyond import _plot_beyond, beyond_vmf
 from simulate.experiments._c1 import _plot_c1, c1_plateau
 from simulate.experiments._langevin import _plot_langevin, _plot_langevin_n, langevin_finite_n, langevin_route
 from simulate.experiments._t1 import _plot_t1, t1_starts
+from simulate.experiments._zonal import beyond_zonal
+from simulate.experiments._zonal_report import _plot_beyond_zonal
 from theory._io import atomic_savefig, atomic_write_json
 from theory._validation import as_int
 
@@ -22,6 +24,11 @@ EXPERIMENTS = {
         _plot_c1,
     ),
     "beyond-vmf": (beyond_vmf, "J_q over particle measures around the vMF thresholds q_c", _plot_beyond),
+    "beyond-zonal": (
+        beyond_zonal,
+        "J_q flows from non-zonal starts against the zonal threshold, finite-N references",
+        _plot_beyond_zonal,
+    ),
     "langevin": (langevin_route, "Langevin in R^d: stationary law vs N(0, (2 lam)^-1 I)", _plot_langevin),
     "langevin-n": (langevin_finite_n, "Langevin tilt above the vMF beta* against N", _plot_langevin_n),
 }

@@ -49,7 +49,7 @@ def test_ring_phi_closed_form_against_equally_spaced_atoms(alpha, t0):
 
 @pytest.mark.claim("D")
 def test_ring_beats_vmf_at_small_alpha_only():
-    from claims.checks.regularized import ring_against_vmf
+    from claims.checks.zonal import ring_against_vmf
     from theory.regularized import qc_local
 
     q = 1.25 * float(qc_local(3, 2.0))

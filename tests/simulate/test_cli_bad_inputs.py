@@ -170,6 +170,7 @@ BAD_ARGV = [
     (["experiment", "t1", "--publish", "--json", "t1.json"], "--publish"),
     (["experiment", "t1", "--publish", "--seed", "3"], "seed"),
     (["experiment", "beyond-vmf", "--quick", "--dtype", "float32"], "--dtype"),
+    (["experiment", "beyond-zonal", "--quick", "--dtype", "float32"], "--dtype"),
     # the program itself
     (["nonsense"], "command"),
     (["--bogus"], "--bogus"),
@@ -193,6 +194,10 @@ def test_bad_input_is_one_line_exit_2_before_any_work(argv, names, work, never_c
         from simulate.experiments import beyond_vmf
 
         monkeypatch.setitem(experiments_run.EXPERIMENTS, "beyond-vmf", (beyond_vmf, "", None))
+    if argv[:2] == ["experiment", "beyond-zonal"]:
+        from simulate.experiments import beyond_zonal
+
+        monkeypatch.setitem(experiments_run.EXPERIMENTS, "beyond-zonal", (beyond_zonal, "", None))
     before = sorted(p.relative_to(work).as_posix() for p in work.rglob("*"))
     line = _one_line(capsys, argv)
     assert names in line, line

@@ -342,6 +342,7 @@ TABLE = [
             experiments.t1_starts,
             experiments.c1_plateau,
             experiments.beyond_vmf,
+            experiments.beyond_zonal,
             experiments.langevin_route,
             experiments.langevin_finite_n,
         )

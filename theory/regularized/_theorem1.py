@@ -56,8 +56,9 @@ def beta0(alpha: float, eta2: float, d: int, C: float = 0.5) -> float:
         ``d >= 2``.
     C : float
         Lemma 1's constant; the default ``1/2`` is the universal constant :math:`\\inf_d C(d)` measured by
-        :func:`lemma1_constant` (:math:`C(d) = d/(2(d-1)) > 1/2`); pass ``lemma1_constant(d).C`` for
-        the best constant in dimension ``d``.
+        :func:`lemma1_constant` (:math:`C(d) = d/(2(d-1)) > 1/2`); pass ``lemma1_constant(d).C_small_kappa``
+        (that exact infimum) for the best constant in dimension ``d`` (``.C``, a minimum over a grid of
+        concentrations, lies slightly above it).
     """
     alpha = check_alpha(alpha)
     eta2 = check_eta2(eta2)

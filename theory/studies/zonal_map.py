@@ -23,12 +23,15 @@ from theory.zonal import DEFAULT_MEAN_NORMS, beta_threshold, threshold
 __all__ = [
     "MAP_ALPHAS",
     "MAP_DIMENSIONS",
+    "MAP_ETA2",
     "QUICK_SIZES",
     "SIZES",
     "ZonalMap",
     "plot_zonal_map",
     "point_config",
+    "published_zonal_map",
     "zonal_map",
+    "zonal_map_config",
 ]
 
 MAP_DIMENSIONS = (3, 4, 5, 6, 8, 12, 16, 32, 64)
@@ -61,6 +64,50 @@ QUICK_SIZES = {
 
 ALGORITHM = "zonal-search-3"
 """Version of the search; part of every point's key (a changed search never reuses old points)."""
+
+
+MAP_ETA2 = 0.36
+"""The :math:`\\eta^2` of the published map's ``beta*`` part."""
+
+
+def zonal_map_config() -> dict:
+    """The configuration the published map records (``docs/data/zonal-map.json``'s ``config``).
+
+    Returns
+    -------
+    dict
+        ``{"dimensions", "alphas", "eta2", "sizes"}``: :data:`MAP_DIMENSIONS`, :data:`MAP_ALPHAS`,
+        :data:`MAP_ETA2` and the full search sizes :data:`SIZES`, as ``python -m theory zonal-threshold
+        --publish`` writes them.
+    """
+    return {
+        "dimensions": list(MAP_DIMENSIONS),
+        "alphas": list(MAP_ALPHAS),
+        "eta2": MAP_ETA2,
+        "sizes": {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in SIZES.items()},
+    }
+
+
+def published_zonal_map(path=None) -> dict:
+    """The published map, read through :func:`theory._results.load_published` with
+    :func:`zonal_map_config` (a smoke file, another configuration or a corrupt file is refused, named).
+
+    Parameters
+    ----------
+    path : path, optional
+        Default ``docs/data/zonal-map.json`` of the checkout.
+
+    Returns
+    -------
+    dict
+        The file's content: provenance, ``points`` (one per ``(d, alpha)``, each with ``threshold`` and
+        ``beta``).
+    """
+    from theory._io import repo_root
+    from theory._results import PUBLISHED_DATA, load_published
+
+    path = repo_root() / PUBLISHED_DATA / "zonal-map.json" if path is None else path
+    return load_published(path, config=zonal_map_config())
 
 
 def point_config(d: int, alpha: float, eta2: float, sizes: Mapping) -> dict:
