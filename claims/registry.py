@@ -241,6 +241,7 @@ CLAIMS: tuple[Claim, ...] = (
             "theory.infonce.infonce_bias_first_order",
         ),
         check="claims.checks.uniformity:check_C1",
+        reads=("c1",),
     ),
     Claim(
         "P2",

@@ -1,4 +1,4 @@
-"""Particle evidence for rows T1, D and T2, read from the committed experiment results (docs/data).
+"""Particle evidence for rows T1, C1, D and T2, read from the committed experiment results (docs/data).
 
 Each function returns a :class:`ParticleEvidence` (a short measured string and a data dict) that the
 rows' checks merge into their own; nothing here reruns the flows (``python -m simulate experiment ...``
@@ -14,7 +14,7 @@ from typing import Any
 from claims.checks._published import read
 from theory._io import ResultMixin
 
-__all__ = ["ParticleEvidence", "particles_D", "particles_T1", "particles_T2"]
+__all__ = ["ParticleEvidence", "particles_C1", "particles_D", "particles_T1", "particles_T2"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,34 @@ def particles_T1(data_dir: Path | None = None) -> ParticleEvidence:
         + ")"
     )
     return ParticleEvidence(measured, {"all_above": r["all_above"], "final_gaps": finals, **_meta(rec)})
+
+
+def particles_C1(data_dir: Path | None = None) -> ParticleEvidence:
+    """C1 over particles: pairs held at an alignment plateau while the marginal Phi is minimised, and the
+    ``k``-dimensional projections ``sqrt(d) u_k`` of the result diagnosed against N(0, I_k).
+
+    .. math::
+        \\min_{\\mu_N} \\Phi(\\mu_N) \\ \\text{s.t.} \\ \\frac{1}{N}\\sum_i u_i \\cdot v_i = r_{\\rm plat},
+        \\qquad \\sqrt{d}\\,u_{1:k} \\ \\text{vs} \\ \\mathcal{N}(0, I_k).
+    """
+    rec = _load("c1", data_dir)
+    if rec is None:
+        return ParticleEvidence("plateau flow: not run (python -m simulate experiment c1)", {}, False)
+    r = rec["result"]
+    dg, di = r["diagnosis"], r["diagnosis_iid"]
+    measured = (
+        f"plateau flow (d = {r['d']}, {r['N_pairs']} pairs, alpha = {r['alpha']:g}): alignment "
+        f"{r['alignment']:.4f} held at {r['plateau']:g} with the marginal Phi gap minimised: "
+        f"{r['phi_gap_marginal']:.3f} (i.i.d. uniform of the same size {r['phi_gap_iid_same_size']:.3f}); "
+        f"sqrt(d) u_1..{r['k']}: AD mean {dg['ad_mean']:.2f} ({dg['ad_pass']:.0%} pass), DP "
+        f"{dg['dp_pass']:.0%} pass, against i.i.d. uniform AD {di['ad_mean']:.2f} ({di['ad_pass']:.0%}); "
+        f"exact TV of one coordinate to N(0, 1) at d = {r['d']}: {r['exact_tv_k1']:.4f}"
+    )
+    data = {
+        k: r[k] for k in ("d", "N_pairs", "alpha", "plateau", "k", "alignment", "phi_gap_marginal",
+                          "phi_gap_iid_same_size", "diagnosis", "diagnosis_iid", "exact_tv_k1")
+    }  # fmt: skip
+    return ParticleEvidence(measured, {**data, **_meta(rec)})
 
 
 def particles_D(data_dir: Path | None = None) -> ParticleEvidence:

@@ -65,7 +65,23 @@ def _check_T1_measures():
 
 
 def check_C1():
-    """C1: at an alignment plateau, L is minimised at sigma (vMF family) and E[L_N] - log N -> L."""
+    """C1: at an alignment plateau, L is minimised at sigma (vMF family) and E[L_N] - log N -> L; the
+    published plateau flow (:func:`claims.checks.particles.particles_C1`) beside it."""
+    from claims.checks._evidence import attach
+    from claims.checks.particles import particles_C1
+
+    ev = particles_C1()
+    return attach(
+        _check_C1_population(),
+        note=f"Particles (simulate): {ev.measured}.",
+        key="particles",
+        data=ev.data,
+        figures=("docs/figures/c1.png",) if ev.available else (),
+    )
+
+
+def _check_C1_population():
+    """C1's population loss over vMF tilts and the finite-N InfoNCE bias."""
 
     kappas = np.concatenate([[0.0], np.logspace(-2, 3, 30)])
     argmins = []

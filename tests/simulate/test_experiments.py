@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from claims.checks.particles import particles_D, particles_T1, particles_T2
+from claims.checks.particles import particles_C1, particles_D, particles_T1, particles_T2
 from simulate.experiments import STARTS, run_experiment, start_points
 from theory._results import PublishedResultError
 
@@ -48,6 +48,18 @@ def test_t1_quick_writes_json_and_png_and_stays_above_phi_sigma(tmp_path):
 
 
 def test_particle_evidence_says_when_not_run(tmp_path):
-    for fn in (particles_T1, particles_D, particles_T2):
+    for fn in (particles_C1, particles_T1, particles_D, particles_T2):
         ev = fn(tmp_path)
         assert not ev.available and "not run" in ev.measured
+
+
+def test_c1_evidence_reads_the_published_plateau_flow():
+    """Row C1 quotes the published plateau flow's own numbers (re-read here from the raw file)."""
+    from theory._io import repo_root
+
+    raw = json.loads((repo_root() / "docs" / "data" / "c1.json").read_text())["result"]
+    ev = particles_C1()
+    assert ev.available
+    assert f"alignment {raw['alignment']:.4f} held at {raw['plateau']:g}" in ev.measured
+    assert f"AD mean {raw['diagnosis']['ad_mean']:.2f}" in ev.measured
+    assert ev.data["phi_gap_marginal"] == raw["phi_gap_marginal"]
