@@ -35,6 +35,6 @@ def test_C1_note_measures_the_limit_without_a_misattributed_sign_slip():
 
     import claims.checks.uniformity as cu
 
-    src = inspect.getsource(cu.check_C1)
+    src = inspect.getsource(cu.check_C1) + inspect.getsource(cu._check_C1_population)
     assert "sign slip" not in src and "paper writes L + log N" not in src
     assert "L_N - log N" in src
