@@ -29,6 +29,25 @@ DEFAULT_OUT = repo_root() / "paper_checks.md"
 DEFAULT_JSON = repo_root() / "results" / "paper_checks.json"
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {value}")
+    return value
+
+
+def _default_jobs() -> int:
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``python -m claims``."""
     p = OneLineParser(
@@ -53,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--list", action="store_true", help="list the claim IDs and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=_default_jobs(),
+        help="worker processes for the checks, each on one thread (default: the CPUs this process may use)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="compute every check (default: a check whose code, libraries and docs/data are unchanged "
+        "since it ran is read from results/cache/)",
+    )
     p.set_defaults(func=_run, command=None)
     return p
 
@@ -87,7 +118,7 @@ def _run(args) -> int:
         if args.json is not None:
             raise ValueError("--json with --only needs --out (iterating never touches the committed report)")
         _verify_published(selected)
-        _print_rows(run_checks(args.only, progress=not args.quiet))
+        _print_rows(run_checks(args.only, progress=not args.quiet, jobs=args.jobs, cache=not args.no_cache))
         print("(--only without --out: nothing written)")
         return 0
     out = args.out if args.out is not None else DEFAULT_OUT
@@ -103,7 +134,7 @@ def _run(args) -> int:
     # before any check runs: distinct files, writable folders, never inside the published results
     check_outputs({"--out": out, "--json": json_out})
     _verify_published(selected)
-    results = run_checks(args.only, progress=not args.quiet)
+    results = run_checks(args.only, progress=not args.quiet, jobs=args.jobs, cache=not args.no_cache)
     write_report(results, out, json_out=json_out, tests_dir=repo_root() / "tests")
     _print_rows(results)
     print(f"wrote {out} and {json_out}")

@@ -168,20 +168,161 @@ def claim_ids_in_markdown(text: str) -> list[str]:
     return [m.group("id") for line in text.splitlines() if (m := _ROW_RE.match(line))]
 
 
-def run_checks(only: Iterable[str] | None = None, *, progress: bool = True) -> dict[str, ClaimResult]:
-    """Run the quick checks of every claim (or of the IDs in ``only``), in registry order.
+CHECK_SOURCES = ("theory", "simulate", "train", "claims")
+"""The packages whose source enters a cached check's key (a check may call into any of them)."""
 
-    Raises ``KeyError`` naming the known IDs if ``only`` holds an unknown one.
+CHECK_LIBS = ("numpy", "scipy", "torch", "mpmath", "sympy", "pot", "scikit-learn", "python-flint")
+"""Distributions whose versions enter a cached check's key."""
+
+
+def _published_digest() -> dict[str, str]:
+    """SHA-256 of every file under ``docs/data/`` (path relative to the repository root -> hex digest)."""
+    import hashlib
+
+    from theory._io import repo_root
+    from theory._results import PUBLISHED_DATA
+
+    root = repo_root()
+    folder = root / PUBLISHED_DATA
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _last_seconds() -> dict[str, float]:
+    """Each check's wall time in the last JSON report of this checkout (``results/paper_checks.json``);
+    empty where there is none or it cannot be read. Only the order of the work depends on it."""
+    import json
+
+    from theory._io import repo_root
+
+    try:
+        claims = json.loads((repo_root() / "results" / "paper_checks.json").read_text())["claims"]
+        return {cid: float(rec.get("seconds", 0.0)) for cid, rec in claims.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _one_thread() -> None:
+    """Hold BLAS and torch to one thread in this process (a worker of :func:`run_checks`)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    import sys
+
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+
+
+def _worker_init() -> None:
+    import os
+
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    _one_thread()
+
+
+def _run_cached(claim_id: str, published: dict[str, str] | None) -> tuple[ClaimResult, bool]:
+    """Run one check; with ``published`` (the digest of ``docs/data``), through the disk cache.
+
+    A check is a pure function of the code of :data:`CHECK_SOURCES`, the library versions and the
+    published results it reads, so its :class:`ClaimResult` is cached under exactly that key
+    (:func:`theory._cache.cached`); any edit of that code or of a file under ``docs/data/`` recomputes it.
+    Returns the result and whether it was read from the cache (its ``seconds`` are then the time the
+    read took).
+    """
+    import time
+
+    claim = get_claim(claim_id)
+    if published is None:
+        return run_check(claim), False
+    from theory._cache import cached
+
+    computed = []
+
+    def compute() -> ClaimResult:
+        computed.append(True)
+        return run_check(claim)
+
+    t0 = time.perf_counter()
+    res = cached(
+        "claims.check",
+        {"claim": claim_id, "published": published},
+        compute,
+        sources=CHECK_SOURCES,
+        libs=CHECK_LIBS,
+    )
+    if not computed:
+        res.seconds = time.perf_counter() - t0
+    return res, not computed
+
+
+def run_checks(
+    only: Iterable[str] | None = None,
+    *,
+    progress: bool = True,
+    jobs: int = 1,
+    cache: bool = True,
+) -> dict[str, ClaimResult]:
+    """Run the quick checks of every claim (or of the IDs in ``only``); results in registry order.
+
+    Parameters
+    ----------
+    only : iterable of str, optional
+        Claim IDs; all claims of the registry by default.
+    progress : bool
+        Show a progress bar.
+    jobs : int
+        Worker processes (each on one BLAS/torch thread); 1 runs every check in this process. The checks
+        are seeded and independent, so the results do not depend on ``jobs``.
+    cache : bool
+        Read and write each check's result through the disk cache (:func:`theory._cache.cached`, keyed
+        by the source of every package, the library versions and the digest of ``docs/data/``); the
+        cache folder and ``INFONCE_GAUSSIAN_CACHE=off`` are described there.
+
+    Raises
+    ------
+    KeyError
+        Naming the known IDs, if ``only`` holds an unknown one.
+    TypeError, ValueError
+        If ``jobs`` is not a positive integer.
     """
     from tqdm.auto import tqdm
 
+    if isinstance(jobs, bool) or not isinstance(jobs, int):
+        raise TypeError(f"jobs must be a positive integer; got {jobs!r}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be a positive integer; got {jobs}")
     selected = list(CLAIMS) if only is None else [get_claim(i) for i in dict.fromkeys(only)]
+    published = _published_digest() if cache else None
     results: dict[str, ClaimResult] = {}
-    bar = tqdm(selected, desc="paper checks", disable=not progress)
-    for c in bar:
-        bar.set_postfix_str(c.id)
-        results[c.id] = run_check(c)
-    return results
+    bar = tqdm(total=len(selected), desc="paper checks", disable=not progress)
+    if jobs == 1 or len(selected) <= 1:
+        for c in selected:
+            bar.set_postfix_str(c.id)
+            results[c.id] = _run_cached(c.id, published)[0]
+            bar.update()
+    else:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        # the longest checks first (each ran about as long last time), so two workers end together
+        last = _last_seconds()
+        order = sorted(selected, key=lambda c: -last.get(c.id, 0.0))
+        ctx = mp.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init) as pool:
+            futures = {pool.submit(_run_cached, c.id, published): c.id for c in order}
+            for fut in cf.as_completed(futures):
+                cid = futures[fut]
+                results[cid] = fut.result()[0]
+                bar.set_postfix_str(cid)
+                bar.update()
+    bar.close()
+    return {c.id: results[c.id] for c in selected}
 
 
 def write_report(
