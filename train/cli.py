@@ -37,8 +37,10 @@ def run_command(name: str, call: Callable[[], int | None]) -> int:
         msg = str(exc) if isinstance(exc, RunInterrupted) else "interrupted"
         print(f"{name}: {msg}", file=sys.stderr)
         return 130
-    except MemoryError:
-        print(f"{name}: error: out of memory (reduce N, d, n_eval or the model)", file=sys.stderr)
+    except MemoryError as exc:
+        text = str(exc).strip()
+        msg = text.splitlines()[0] if text else "out of memory (reduce N, d, n_eval or the model)"
+        print(f"{name}: error: {msg}", file=sys.stderr)
         return 2
     except (ValueError, TypeError, OSError, RuntimeError, KeyError, ImportError) as exc:
         text = str(exc).strip()

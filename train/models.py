@@ -164,7 +164,36 @@ def make_model(name: str, input_shape: tuple[int, ...], d: int, **kwargs) -> nn.
             kwargs[key] = check_int(kwargs[key], key, low=1)
     if "bias" in kwargs and not isinstance(kwargs["bias"], bool):
         raise TypeError(f"bias must be True or False; got {kwargs['bias']!r}")
+    # count the parameters on the meta device (nothing allocated, no random draws) before building
+    with torch.device("meta"):
+        n_params = sum(p.numel() for p in MODELS[name](shape, d, **kwargs).parameters())
+    _check_fits_in_memory(n_params, name)
     return MODELS[name](shape, d, **kwargs)
+
+
+def _physical_memory_bytes() -> int | None:
+    import os
+
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _check_fits_in_memory(n_params: int, name: str) -> None:
+    """Refuse, before any allocation, a model whose float32 weights alone exceed this machine's memory.
+
+    Where the operating system over-commits, such an allocation can succeed and the process is killed
+    when the weights are first written; the check turns that into a :class:`MemoryError` naming the size.
+    """
+    need = 4 * n_params
+    have = _physical_memory_bytes()
+    if have is not None and need > have:
+        raise MemoryError(
+            f"out of memory: model {name!r} has {n_params:,} parameters "
+            f"({need / 2**30:,.1f} GiB in float32), more than this machine's {have / 2**30:,.1f} GiB "
+            "(reduce d, hidden or width)"
+        )
 
 
 _KWARGS = {"linear": ("bias", "init"), "mlp": ("hidden",), "cnn": ("width",), "resnet18": ()}

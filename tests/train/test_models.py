@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from train import models
 from train.models import ResNet18, SmallCNN, make_model
 
 
@@ -41,3 +42,26 @@ def test_resnet18_cifar_variant():
 def test_unknown_model():
     with pytest.raises(ValueError, match="model must be one of"):
         make_model("vit", (3,), 2)
+
+
+@pytest.mark.parametrize(
+    "name, shape, kwargs, count",
+    [
+        ("linear", (40, 25), {}, 1000 * 300 + 300),  # W (d, D) and b
+        ("linear", (1000,), {"bias": False}, 1000 * 300),
+        ("mlp", (1000,), {"hidden": 50}, 1000 * 50 + 50 + 50 * 300 + 300),  # two layers with biases
+    ],
+)
+def test_a_model_larger_than_memory_is_refused_before_any_allocation(name, shape, kwargs, count, monkeypatch):
+    # a machine with 4 bytes less than the float32 weights need: refused, naming the exact count
+    monkeypatch.setattr(models, "_physical_memory_bytes", lambda: 4 * count - 4)
+    allocated = []
+    real = models.MODELS[name]
+    monkeypatch.setitem(
+        models.MODELS, name, lambda *a, **k: allocated.append(torch.get_default_device()) or real(*a, **k)
+    )
+    with pytest.raises(MemoryError, match=f"{count:,} parameters"):
+        models.make_model(name, shape, 300, **kwargs)
+    assert all(dev.type == "meta" for dev in allocated), allocated  # only the meta count was built
+    monkeypatch.setattr(models, "_physical_memory_bytes", lambda: 4 * count)  # exactly enough: built
+    assert sum(p.numel() for p in models.make_model(name, shape, 300, **kwargs).parameters()) == count
