@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from simulate.cli import main
+from tests._env import checkout_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_module_help_runs_in_a_subprocess():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = checkout_env()
     proc = subprocess.run(
         [sys.executable, "-m", "simulate", "--help"],
         cwd=ROOT,

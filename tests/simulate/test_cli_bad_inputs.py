@@ -30,6 +30,7 @@ import theory._results as results_module
 from simulate.cli import build_parser, main
 from simulate.experiments import experiment_config
 from simulate.rates import slope_verdict, study_config
+from tests._env import checkout_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -408,7 +409,7 @@ def test_concurrent_writers_leave_one_complete_file(work, capsys):
 
 
 def _cli(args, **kwargs):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     return subprocess.Popen(
         [sys.executable, "-m", "simulate", *args],
         cwd=ROOT,

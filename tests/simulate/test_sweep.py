@@ -15,6 +15,7 @@ import cloudpickle
 import pytest
 
 from simulate.sweep import SweepError, executor_parameters, load_result, point_key, result_path, run_sweep
+from tests._env import checkout_env
 
 ROOT = Path(__file__).resolve().parents[2]
 # the local executor unpickles in a fresh interpreter, which cannot import this test module by name
@@ -106,7 +107,7 @@ def test_killed_sweep_resumes_without_rerunning_finished_points(tmp_path):
                   executor="debug", progress=False)
         """
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = checkout_env()
     proc = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, timeout=120)
     assert proc.returncode == -9, proc.stderr.decode()[-2000:]
     assert _calls(log) == [0, 1, 2]

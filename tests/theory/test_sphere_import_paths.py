@@ -9,13 +9,14 @@ theory.symbolic). The two names that moved to :mod:`theory.studies.tv` resolve w
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 import pytest
+
+from tests._env import checkout_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,7 +109,7 @@ def test_importing_theory_sphere_does_not_import_matplotlib():
         "bad = [m for m in ('matplotlib', 'tqdm', 'torch') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 

@@ -2,7 +2,6 @@
 by topic still resolves (deprecated names warn when used, never at import), and the new homes hold them."""
 
 import importlib
-import os
 import subprocess
 import sys
 import warnings
@@ -10,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests._env import checkout_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -163,7 +164,7 @@ def test_old_modules_do_not_import_matplotlib():
         "assert 'matplotlib' not in sys.modules, 'imported by the deprecated alias'\n"
         "print('ok')\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"

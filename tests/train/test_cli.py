@@ -1,20 +1,20 @@
 """`python -m train`: help everywhere, one-line errors with exit status 2, a tiny run."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests._env import checkout_env
 from train.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     return subprocess.run(
         [sys.executable, "-m", "train", *args], capture_output=True, text=True, env=env, cwd=ROOT
     )

@@ -9,7 +9,6 @@ directory.
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import torch
 
 import simulate.sweep
 import train.loop._fit
+from tests._env import checkout_env
 from train.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,7 +237,7 @@ def test_outputs_default_to_results_and_publish_to_docs(tmp_path):
 
 
 def test_sigint_during_train_run_checkpoints_and_exits_130(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     args = [*TINY, "epochs=100000", "eval_every=100000", "data.n_train=256", f"out_dir={tmp_path}"]
     cmd = [sys.executable, "-m", "train", "run", "--config", "binary", *args]
     p = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

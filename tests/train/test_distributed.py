@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from tests._env import checkout_env
 from train import distributed as D
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,16 +48,14 @@ def _launch(tmp_path: Path) -> None:
     port = _free_port()
     procs = []
     for rank in range(2):
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RANK": str(rank),
-            "LOCAL_RANK": str(rank),
-            "WORLD_SIZE": "2",
-            "MASTER_ADDR": "127.0.0.1",
-            "MASTER_PORT": str(port),
-            "OMP_NUM_THREADS": "1",
-        }
+        env = checkout_env(
+            RANK=str(rank),
+            LOCAL_RANK=str(rank),
+            WORLD_SIZE="2",
+            MASTER_ADDR="127.0.0.1",
+            MASTER_PORT=str(port),
+            OMP_NUM_THREADS="1",
+        )
         procs.append(
             subprocess.Popen(
                 [sys.executable, str(WORKER), str(tmp_path), *CASES],
@@ -153,7 +151,7 @@ def test_torchrun_two_processes_train_like_one(tmp_path):
         "--config", "laplace", "epochs=2", "data.n_train=512", "data.n_test=256", "n_eval=256",
         "n_phi=200", "eval_every=1", "progress=false",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     one = subprocess.run(
         [sys.executable, "-m", "train", "run", *args, f"out_dir={tmp_path / 'one'}"],
         env=env, capture_output=True, text=True, timeout=600,

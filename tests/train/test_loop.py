@@ -2,7 +2,6 @@
 killed by SIGKILL mid-epoch that resumes to the same metrics as an uninterrupted one."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from tests._env import checkout_env
 from train.config import get_config
 from train.loop import build, fit, run_dir_for
 
@@ -92,7 +92,7 @@ _KILL_SCRIPT = textwrap.dedent(
 def test_sigkill_mid_epoch_then_resume_gives_identical_metrics(tmp_path):
     items = [*TINY, "epochs=2", "eval_every=1"]
     ref = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'ref'}"]), figures=False)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     args = [*items, f"out_dir={tmp_path / 'killed'}"]
     steps_per_epoch = 256 // 32
     kill_at = steps_per_epoch + 3  # in the middle of epoch 2
@@ -120,7 +120,7 @@ def test_two_gloo_ranks_train_like_one_process(tmp_path):
     gathered, gradients summed; the metrics equal the one-process run up to float32 rounding."""
     items = [*TINY, "epochs=2", "eval_every=1"]
     one = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'one'}"]), figures=False)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    env = checkout_env(OMP_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
            "-m", "train", "run", "--config", "binary", *items, f"out_dir={tmp_path / 'two'}"]  # fmt: skip
     p = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)

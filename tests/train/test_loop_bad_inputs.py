@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 import torch
 
+from tests._env import checkout_env
 from train.config import get_config
 from train.loop import (
     RunInterrupted,
@@ -265,7 +266,7 @@ def test_sigkill_during_a_checkpoint_write_keeps_the_old_one_and_the_lock_is_tak
     items = [*TINY, "epochs=2", "eval_every=1"]
     ref = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'ref'}"]), figures=False)
     args = [*items, f"out_dir={tmp_path / 'k'}"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = checkout_env()
     p = subprocess.run([sys.executable, "-c", _RUN, "kill", *args], env=env, cwd=ROOT)
     assert p.returncode == -signal.SIGKILL
     run = tmp_path / "k" / ref.name
