@@ -9,6 +9,11 @@ Hypothesis profiles (select with ``HYPOTHESIS_PROFILE``):
 
 import os
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # one thread per worker process: the workers already use every CPU (read before numpy or torch load)
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
 import pytest
 from hypothesis import HealthCheck, settings
 

@@ -34,6 +34,7 @@ HOW: dict[str, str] = {
     "python -m claims --only MP R-d": VERBATIM,
     "python -m claims --only MP --out /tmp/mp.md": VERBATIM,
     "python -m claims --list": VERBATIM,
+    "python -m claims --jobs 1 --no-cache": HELP,  # the main job on one process: as long as it
     "python -m theory diagnose emb.npy --projections 64 --json diag.json": VERBATIM,
     "python -m theory diagnose emb.npy --paper-only": VERBATIM,
     "python -m theory figure-tv --out results/figures/tv_vs_d.png": VERBATIM,
