@@ -18,7 +18,7 @@ import argparse
 from pathlib import Path
 
 from theory import __version__
-from theory._cli import Formatter, OneLineParser, run
+from theory._cli import Formatter, OneLineParser, positive_int, run
 from theory._io import repo_root
 from theory._results import check_outputs
 
@@ -27,16 +27,6 @@ __all__ = ["build_parser", "main"]
 
 DEFAULT_OUT = repo_root() / "paper_checks.md"
 DEFAULT_JSON = repo_root() / "results" / "paper_checks.json"
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {value}")
-    return value
 
 
 def _default_jobs() -> int:
@@ -74,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--jobs",
-        type=_positive_int,
+        type=positive_int,
         default=_default_jobs(),
         help="worker processes for the checks, each on one thread (default: the CPUs this process may use)",
     )
