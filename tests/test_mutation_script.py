@@ -182,3 +182,13 @@ def test_a_real_sample_of_two_mutants(mut, tmp_record, tmp_path, monkeypatch):
     assert sample["n"] == 2 and len(sample["names"]) == 2
     assert sample["killed"] + sample["survived"] + sample["timeout"] + sample["no_tests"] == 2
     assert sample["population"] >= 290
+
+
+def test_a_run_of_a_module_gone_from_the_tree_keeps_its_record(mut, tmp_record, monkeypatch, capsys):
+    summaries, _ = tmp_record
+    record = {"module": "theory/gone/", "status": {}, "first_status": {}, "diffs": {}}
+    (summaries / "theory.gone.json").write_text(json.dumps(record))
+    monkeypatch.setattr(mut, "MODULE_TESTS", {"theory/gone/": []})
+    assert mut.run_module("theory/gone/", 1, 0.0) == record
+    assert json.loads((summaries / "theory.gone.json").read_text()) == record
+    assert "its record is kept" in capsys.readouterr().out
