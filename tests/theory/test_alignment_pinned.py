@@ -10,7 +10,13 @@ import itertools
 import numpy as np
 import pytest
 
-from theory.alignment import alignment_bound, estimate_alignment, estimate_mean_sq_norm
+from theory.alignment import (
+    alignment_bound,
+    alignment_exact,
+    estimate_alignment,
+    estimate_mean_sq_norm,
+    max_alignment,
+)
 from theory.sphere import sample_uniform
 
 
@@ -98,3 +104,16 @@ def test_encoder_alignment_unpacking_is_deprecated():
     msg = "unpacking (encoder, exact) is deprecated; use the attributes .encoder and .exact"
     assert str(rec[0].message) == msg
     assert enc is res.encoder and exact == res.exact
+
+
+P0, CHANNEL = np.array([0.5, 0.5]), np.array([[0.9, 0.1], [0.2, 0.8]])
+
+
+def test_max_alignment_names_d_when_it_is_not_positive():
+    with pytest.raises(ValueError, match=r"^d must be >= 1; got 0$"):
+        max_alignment(P0, CHANNEL, d=0)
+
+
+def test_alignment_exact_names_the_encoder_when_a_row_is_not_unit():
+    with pytest.raises(ValueError, match=r"^encoder must have unit-norm rows"):
+        alignment_exact(P0, CHANNEL, np.array([[1.0, 0.0], [0.0, 0.0]]))

@@ -58,3 +58,11 @@ def test_smallest_sample_is_20_rows():
 def test_cv_is_exactly_invariant_under_powers_of_two(e):
     Z = np.random.default_rng(3).standard_normal((50, 4))
     assert coefficient_of_variation(np.ldexp(Z, e)) == pytest.approx(coefficient_of_variation(Z), rel=1e-14)
+
+
+def test_coefficient_of_variation_of_zero_rows_names_the_matrix():
+    # the message as documented, capital Z as the argument is named
+    expected = "Z has only zero rows; the coefficient of variation of the norms is undefined"
+    with pytest.raises(ValueError) as exc:
+        coefficient_of_variation(np.zeros((3, 2)))
+    assert str(exc.value) == expected

@@ -57,3 +57,17 @@ def test_tensorize_is_the_largest_and_takes_the_ends():
         hgr_tensorize([1.1])
     with pytest.raises(TypeError, match=r"^rhos must be a numeric array"):
         hgr_tensorize(["a"])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (3, 5)])
+def test_n_singular_gives_the_top_singular_values_of_q(shape):
+    """The top min(n_singular, r) singular values of Q = D_X^{-1/2} P D_Y^{-1/2} (r = the smaller side), as
+    numpy's dense SVD of Q built here from the table."""
+    P = np.arange(1.0, shape[0] * shape[1] + 1).reshape(shape) ** 1.5
+    P /= P.sum()
+    Q = P / np.sqrt(P.sum(axis=1))[:, None] / np.sqrt(P.sum(axis=0))[None, :]
+    expected = np.linalg.svd(Q, compute_uv=False)
+    r = min(shape)
+    for n in range(2, r + 2):
+        got = hgr_discrete(P, n_singular=n).singular_values
+        assert got == pytest.approx(expected[: min(n, r)], abs=1e-12)

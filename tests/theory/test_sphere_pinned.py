@@ -10,7 +10,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from theory.sphere import crossing_radii, log_density_ratio, project, sample_uniform
+from theory.sphere import crossing_radii, log_density_ratio, project, projection_logpdf, sample_uniform
 
 
 @pytest.mark.parametrize(("d", "k"), [(5, 1), (12, 3)])
@@ -69,3 +69,16 @@ def test_dir_lists_the_moved_names():
     names = dir(theory.sphere)
     assert names == sorted(names)
     assert {"plot_tv_vs_d", "tv_vs_d_table", "projection_tv", "sample_uniform"} <= set(names)
+
+
+@pytest.mark.parametrize(("d", "k"), [(5, 3), (5, 4), (10, 9)])
+def test_log_density_ratio_is_minus_inf_from_s_equal_d(d, k):
+    # the support of the projection is the open ball s < d: L = -inf at s = d exactly (as documented),
+    # also for k >= d - 2, where the density itself does not vanish at the boundary
+    out = log_density_ratio([float(d), 2.0 * d], d, k)
+    assert out.tolist() == [-np.inf, -np.inf]
+
+
+def test_projection_logpdf_names_the_type_of_a_non_bool_scaled():
+    with pytest.raises(TypeError, match=r"^scaled must be a bool; got int 1$"):
+        projection_logpdf(np.zeros((1, 1)), 5, scaled=1)

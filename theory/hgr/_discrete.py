@@ -150,8 +150,9 @@ def hgr_discrete(joint, *, n_singular: int | None = None) -> HGRResult:
     Q = Ps / rx[:, None] / ry[None, :]
     Q2 = Q - np.outer(rx, ry)
     u, s2, v = _top_svd(Q2, None if n_singular is None else n_singular - 1)
-    # singular values of Q: the constants' 1, then those of Q2 less its structural zero (the smallest)
-    full = n_singular is None or n_singular - 1 >= min(Q2.shape) - 1
+    # singular values of Q: the constants' 1, then those of Q2 less its structural zero (the smallest),
+    # which s2 holds only when all min(Q2.shape) values of Q2 were asked for
+    full = n_singular is None or n_singular - 1 >= min(Q2.shape)
     sv = np.concatenate([[1.0], s2[:-1] if full else s2])
     rho = float(min(max(s2[0], 0.0), 1.0))
     f[sx] = u / rx
