@@ -53,3 +53,16 @@ def test_mixture_sampler_is_reproducible_and_takes_one_sample():
     assert np.array_equal(a, b)
     np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=0, atol=1e-12)
     assert sample_vmf_mixture(1, w, mu, kap, seed=0).shape == (1, 3)
+
+
+def test_mixture_means_with_one_column_are_refused_naming_the_count():
+    # the documented domain is d >= 2; a (K, 1) array of unit rows is refused with the count it has
+    with pytest.raises(ValueError, match=r"^means must have d >= 2 columns; got 1$"):
+        sample_vmf_mixture(5, [1.0], [[1.0]], [1.0], seed=0)
+
+
+def test_mixture_row_counts_are_named_in_the_order_weights_means_kappas():
+    # two weights, three means of d = 4, two kappas: the message gives each K as passed
+    means = np.eye(4)[:3]
+    with pytest.raises(ValueError, match=r"must have K rows each; got 2, 3, 2$"):
+        sample_vmf_mixture(5, [0.5, 0.5], means, [1.0, 2.0], seed=0)
