@@ -207,39 +207,33 @@ def _last_seconds() -> dict[str, float]:
         return {}
 
 
-def _one_thread() -> None:
-    """Hold BLAS and torch to one thread in this process (a worker of :func:`run_checks`)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
+def _worker_init() -> None:
+    """Hold BLAS and torch to one thread in a worker process of :func:`run_checks`."""
+    import os
     import sys
 
+    from threadpoolctl import threadpool_limits
+
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    threadpool_limits(1)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
 
 
-def _worker_init() -> None:
-    import os
-
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
-    _one_thread()
-
-
-def _run_cached(claim_id: str, published: dict[str, str] | None) -> tuple[ClaimResult, bool]:
+def _run_cached(claim_id: str, published: dict[str, str] | None) -> ClaimResult:
     """Run one check; with ``published`` (the digest of ``docs/data``), through the disk cache.
 
     A check is a pure function of the code of :data:`CHECK_SOURCES`, the library versions and the
     published results it reads, so its :class:`ClaimResult` is cached under exactly that key
     (:func:`theory._cache.cached`); any edit of that code or of a file under ``docs/data/`` recomputes it.
-    Returns the result and whether it was read from the cache (its ``seconds`` are then the time the
-    read took).
+    A result read from the cache carries, as its ``seconds``, the time the read took.
     """
     import time
 
     claim = get_claim(claim_id)
     if published is None:
-        return run_check(claim), False
+        return run_check(claim)
     from theory._cache import cached
 
     computed = []
@@ -258,7 +252,7 @@ def _run_cached(claim_id: str, published: dict[str, str] | None) -> tuple[ClaimR
     )
     if not computed:
         res.seconds = time.perf_counter() - t0
-    return res, not computed
+    return res
 
 
 def run_checks(
@@ -304,7 +298,7 @@ def run_checks(
     if jobs == 1 or len(selected) <= 1:
         for c in selected:
             bar.set_postfix_str(c.id)
-            results[c.id] = _run_cached(c.id, published)[0]
+            results[c.id] = _run_cached(c.id, published)
             bar.update()
     else:
         import concurrent.futures as cf
@@ -318,7 +312,7 @@ def run_checks(
             futures = {pool.submit(_run_cached, c.id, published): c.id for c in order}
             for fut in cf.as_completed(futures):
                 cid = futures[fut]
-                results[cid] = fut.result()[0]
+                results[cid] = fut.result()
                 bar.set_postfix_str(cid)
                 bar.update()
     bar.close()
