@@ -13,11 +13,10 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests._env import checkout_env
 
 HOW = "bring up a one-node cluster with `scripts/slurm-local`, as root on Debian"
 
@@ -107,14 +106,11 @@ def slurm_accounting(slurm_cluster) -> Cluster:
 @pytest.fixture
 def job_env() -> dict[str, str]:
     """The environment of a command whose SLURM jobs import this checkout (sbatch exports it to jobs)."""
-    path = os.environ.get("PYTHONPATH")
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT) + (os.pathsep + path if path else ""),
-        "OMP_NUM_THREADS": "1",
-        "PYTHONUNBUFFERED": "1",
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-    }
+    return checkout_env(
+        OMP_NUM_THREADS="1",
+        PYTHONUNBUFFERED="1",
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+    )
 
 
 _SLURM_TESTS = pytest.StashKey[set]()
