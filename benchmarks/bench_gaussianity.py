@@ -13,7 +13,7 @@ were made), on the same ``standard_normal((n, d))`` matrix, with the defaults of
 the sliced W2 is simulated) and, up to 10k rows, warm (cached). The AD, DP, Henze-Zirkler and Mardia
 numbers of the two versions are compared (they must agree to rounding).
 
-Targets (issue 9): 10k x 256 in at most 1 s and 50k x 256 in at most 5 s with peak memory under 500 MB.
+Targets: 10k x 256 in at most 1 s and 50k x 256 in at most 5 s with peak memory under 500 MB.
 
 ``new`` runs the multivariate tests on every row (the like-for-like comparison); above 10k rows a third
 variant, ``new-subset``, is ``diagnose``'s default since then: the multivariate tests (time

@@ -3,7 +3,7 @@
 Run on demand (not a test):
 ``python benchmarks/bench_hgr.py [--part discrete|ace|all] [--quick] [--out results/bench_hgr.json]``.
 
-Part ``discrete`` (issue 9, item 10: "hgr_discrete computes two SVDs where one serves"): on random
+Part ``discrete`` (``hgr_discrete`` computes one SVD where two were computed): on random
 tables of 500 x 500 to 2000 x 2000, the old implementation (a values-only SVD of Q, then a full SVD of
 the deflated Q, copied below as the baseline) against the new one-SVD path (``hgr_discrete(P)``, all
 singular values) and the partial path (``hgr_discrete(P, n_singular=2)``, ARPACK), in the same run:
@@ -21,7 +21,7 @@ Same data, same run, bivariate Gaussian pairs with correlation rho = 0.6 (so rho
   fit and our cross-fitted estimate; the Cramer-Rao floor (1 - rho^2)/sqrt(n) is printed beside them;
 - error at n = 1e3 for rho = 0 and 0.2, where the upward bias of in-sample smoothing shows.
 
-Goal (issue 4): at least 50x faster at n = 1e4 and a smaller error.
+Goal: at least 50x faster at n = 1e4 and a smaller error.
 """
 
 from __future__ import annotations

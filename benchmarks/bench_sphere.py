@@ -1,10 +1,10 @@
 """Benchmark: ``theory.sphere.projection_tv`` vs a plain ``scipy.integrate.quad`` baseline (same run).
 
-Goal (issue 3): <= 50 ms per exact TV value. The baseline integrates ``|f - g| / 2`` over the squared
+Goal: <= 50 ms per exact TV value. The baseline integrates ``|f - g| / 2`` over the squared
 radius with scipy's beta and chi^2 densities (default tolerances, ``limit=200``) and adds the chi^2 tail
 beyond ``d``; its relative error against the exact value is printed beside its time.
 
-Second table (issue 9, defect 9): beyond ``d = 1e6`` ``projection_tv`` returns the two-term 1/d expansion;
+Second table: beyond ``d = 1e6`` ``projection_tv`` returns the two-term 1/d expansion;
 its time is shown as a ratio against the exact CDF route at the same ``(d, k)`` (same run), with the
 relative error of both against a 60-digit mpmath quadrature.
 

@@ -1,4 +1,4 @@
-"""The two printed fixes of issue 8 in claims.checks.uniformity / claims.checks.regularized."""
+"""Two printed numbers of claims.checks.uniformity / claims.checks.regularized, pinned."""
 
 import re
 

@@ -131,7 +131,7 @@ def test_real_process_exit_codes(tmp_path, gauss):
     assert bad.stderr.strip().count("\n") == 0 and "no such file" in bad.stderr
 
 
-# ------------------------------------------------------------------ issue 9: rendering and constant columns
+# ------------------------------------------------------------------ rendering and constant columns
 def test_paper_only_prints_only_computed_columns(tmp_path, capsys, gauss):
     f = tmp_path / "emb.npy"
     np.save(f, gauss)

@@ -1,4 +1,4 @@
-"""Every door a user opens (issue 9): bad input to any command is one line on stderr and exit 2, no
+"""Every door a user opens: bad input to any command is one line on stderr and exit 2, no
 command writes over one of its inputs, results are strict JSON readable by others, CSV guessing is
 explicit. Each test here failed on the first release."""
 

@@ -1,5 +1,5 @@
 """Bad inputs to every public function of theory.gaussianity: a clean ValueError/TypeError naming the
-argument, never a traceback from deep inside, a NaN result or a RuntimeWarning (issue 9)."""
+argument, never a traceback from deep inside, a NaN result or a RuntimeWarning."""
 
 import json
 import warnings

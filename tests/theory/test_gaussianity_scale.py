@@ -1,4 +1,4 @@
-"""Constant columns and extreme scales (issue 9, defect 1 and item 10).
+"""Constant columns and extreme scales.
 
 A constant (or numerically constant) column must be reported by index at every n and every scale;
 data scaled by 1e300 or 1e-300 must give the numbers of the unscaled data (the tests are location-
@@ -88,7 +88,7 @@ def test_extreme_scales_give_the_unscaled_numbers(scale):
     ref_p = np.array([stats.normaltest(Z[:, j]).pvalue for j in range(8)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no RuntimeWarning from any module
-        assert constant_columns(Z * scale).size == 0  # issue 9: "8 constant columns" at 1e300
+        assert constant_columns(Z * scale).size == 0  # once reported "8 constant columns" at 1e300
         r = diagnose(Z * scale, n_projections=3, seed=0, sw_null=2)
         np.testing.assert_allclose(r.ad, ref_ad, rtol=1e-9)
         np.testing.assert_allclose(r.dp_pvalue, ref_p, rtol=1e-8)

@@ -355,7 +355,7 @@ def test_every_public_function_has_cases():
 
 
 def test_alignment_bound_refuses_a_string():
-    """Issue 9, item 10: alignment_bound('0.3') used to return 0.3."""
+    """alignment_bound('0.3') used to return 0.3."""
     with pytest.raises(TypeError, match="eta2"):
         alignment_bound("0.3")
     with pytest.raises(TypeError, match="mean_sq_norm"):

@@ -1,4 +1,4 @@
-"""theory.sphere at extreme d (issue 9, defect 9): never a wrong number.
+"""theory.sphere at extreme d: never a wrong number.
 
 The exact routes (CDF differences, the KL closed form, the Hellinger quadrature) lose accuracy as d grows:
 before this fix ``projection_tv(d, 2)`` was 1.6x the truth at d = 1e15, 0 at 1e16 and 11x at 1e18. Beyond
