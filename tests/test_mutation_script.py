@@ -177,11 +177,15 @@ def test_bad_arguments_exit_2_with_one_line(args, message):
 def test_a_real_sample_of_two_mutants(mut, tmp_record, tmp_path, monkeypatch):
     pytest.importorskip("mutmut")
     monkeypatch.setattr(mut, "WORK", tmp_path / "work")
-    summary = mut.sample_module("theory/special.py", 2, 1)
+    summary = mut.sample_module("theory/special.py", 4, 1)
     sample = summary["sample"]
-    assert sample["n"] == 2 and len(sample["names"]) == 2
-    assert sample["killed"] + sample["survived"] + sample["timeout"] + sample["no_tests"] == 2
+    assert sample["n"] == 4 and len(sample["names"]) == 4
+    assert sample["killed"] + sample["survived"] + sample["timeout"] + sample["no_tests"] == 4
     assert sample["population"] >= 500
+    # the same draw, run two mutants at a time in a fresh scratch copy: the same verdicts
+    monkeypatch.setattr(mut, "WORK", tmp_path / "work2")
+    parallel = mut.sample_module("theory/special.py", 4, 1, jobs=2)["sample"]
+    assert parallel["names"] == sample["names"]
 
 
 def test_a_run_of_a_module_gone_from_the_tree_keeps_its_record(mut, tmp_record, monkeypatch, capsys):
