@@ -700,3 +700,28 @@ def test_moved_names_resolve_with_their_warning_and_unknown_names_fail():
     ]
     with pytest.raises(AttributeError, match=r"^module 'theory.sphere' has no attribute 'no_such_name'$"):
         theory.sphere.no_such_name  # noqa: B018
+
+
+def test_log1pmx_takes_integer_arrays_as_reals():
+    from theory.sphere._numerics import _log1pmx
+
+    # log(1 + y) - y at y = 0, 1, 3: 0, log 2 - 1, log 4 - 3 (not truncated to integers)
+    ref = [0.0, math.log(2.0) - 1.0, math.log(4.0) - 3.0]
+    np.testing.assert_allclose(_log1pmx(np.array([0, 1, 3])), ref, rtol=1e-15, atol=0)
+
+
+def test_monte_carlo_samples_need_two_rows():
+    from theory.sphere import ks_distance
+
+    with pytest.raises(ValueError, match=r"^samples must have at least 2 rows \(samples\); got n = 1$"):
+        ks_distance(np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize(("d", "k"), [(3, 2), (4, 3), (50, 49), (10**6, 10**6 - 1)])
+def test_single_crossing_for_k_equal_d_minus_one_to_a_few_ulps(d, k):
+    # k = d - 1: L increases on (0, d), one crossing, found by brentq to 4 eps relative (rtol = 4 eps, no
+    # absolute tolerance): measured within 2e-16 of 60-digit bisection
+    lo, _ = _mp_crossings(d, k)
+    cr = crossing_radii(d, k)
+    assert cr.s_lo == pytest.approx(lo, rel=2e-15, abs=0)
+    assert cr.s_hi == d
