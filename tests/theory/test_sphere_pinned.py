@@ -155,6 +155,8 @@ _DK = [
     (10**6, 20),
     (10**12, 2),
     (10**20, 1),
+    (25, 20),
+    (10**6, 10**6 - 2),
 ]
 
 
@@ -280,7 +282,7 @@ def _mp_psi_root(q, sign):
         return _mp_bisect(f, -(q + mp.sqrt(q * q + 2 * q)) - 1, mp.mpf(0))
 
 
-@pytest.mark.parametrize("q", [1e-12, 1e-6, 0.01, 0.5, 1.0, 3.0, 20.0])
+@pytest.mark.parametrize("q", [1e-12, 1e-6, 0.01, 0.5, 1.0, 3.0, 20.0, 40.0, 700.0])
 @pytest.mark.parametrize("sign", [1, -1])
 def test_solve_psi_against_mpmath(q, sign):
     from theory.sphere._numerics import _solve_psi
@@ -288,7 +290,9 @@ def test_solve_psi_against_mpmath(q, sign):
     ref = _mp_psi_root(q, sign)
     v = _solve_psi(q, sign)
     assert v * sign > 0
-    if sign > 0 and q > 10:  # v is 1 - 4e-10: the distance to 1 is the meaningful quantity
+    if sign > 0 and q > 36:  # the root is within an ulp of 1: the largest double below 1
+        assert v == math.nextafter(1.0, 0.0)
+    elif sign > 0 and q > 10:  # v is 1 - 4e-10: the distance to 1 is the meaningful quantity
         assert 1.0 - v == pytest.approx(float(1 - ref), rel=1e-6)
     assert v == pytest.approx(float(ref), rel=4e-15, abs=0)
 
@@ -725,3 +729,26 @@ def test_single_crossing_for_k_equal_d_minus_one_to_a_few_ulps(d, k):
     cr = crossing_radii(d, k)
     assert cr.s_lo == pytest.approx(lo, rel=2e-15, abs=0)
     assert cr.s_hi == d
+
+
+@pytest.mark.parametrize(
+    ("d", "k"),
+    [
+        (10**6 + 3, 10**6),
+        (10**9 + 3, 10**9),
+        (10**12 + 3, 10**12),
+        (10**17 + 3, 10**17),
+        (10**20, 10**20 - 1),
+    ],
+)
+def test_crossings_and_maximum_of_the_log_ratio_for_k_close_to_a_huge_d(d, k):
+    # k close to d: the log-gammas of size k log k cancel in L* = L(k + 2) unless Stirling's series is
+    # used for lgamma(d/2); beyond d ~ 1e16 the crossings are within double resolution of d
+    lo, hi = _mp_crossings(d, k)
+    cr = crossing_radii(d, k)
+    assert cr.s_lo == pytest.approx(lo, rel=2e-15, abs=0)
+    assert cr.s_hi == pytest.approx(hi, rel=2e-15, abs=0)
+    if d < 10**15:
+        assert log_density_ratio([k + 2.0], d, k)[0] == pytest.approx(
+            float(_mp_log_ratio(k + 2, d, k)), rel=1e-13
+        )
