@@ -452,16 +452,20 @@ def test_projection_radius_law_is_the_documented_beta():
 def test_projection_cdf_1d_against_the_integrated_density(d):
     from theory.sphere import projection_cdf_1d
 
-    # Y = sqrt(d) U_1 has density proportional to (1 - y^2/d)^{(d-3)/2} on (-sqrt(d), sqrt(d))
     ys = [-1.5 * math.sqrt(d), -1.2, -0.5, 0.0, 0.5, 1.3, 2.0 * math.sqrt(d)]
-    with mp.workdps(30):
-        r = mp.sqrt(d)
+    t = [min(max(y / math.sqrt(d), -1.0), 1.0) for y in ys]  # U_1 = Y / sqrt(d), clipped to [-1, 1]
+    if d == 2:  # U_1 = cos(theta), theta uniform: the arcsine law
+        ref = [1.0 - math.acos(u) / math.pi for u in t]
+    elif d == 3:  # Archimedes: U_1 is uniform on [-1, 1]
+        ref = [(1.0 + u) / 2.0 for u in t]
+    else:  # density proportional to (1 - u^2)^{(d-3)/2}, integrated by mpmath
+        with mp.workdps(30):
 
-        def dens(t):
-            return ((r - t) * (r + t) / d) ** (mp.mpf(d - 3) / 2)
+            def dens(u):
+                return (1 - u * u) ** (mp.mpf(d - 3) / 2)
 
-        z = mp.quad(dens, [-r, 0, r])
-        ref = [float(mp.quad(dens, [-r, min(max(mp.mpf(y), -r), r)]) / z) if y > -r else 0.0 for y in ys]
+            z = mp.quad(dens, [-1, 1])
+            ref = [float(mp.quad(dens, [-1, u]) / z) for u in t]
     np.testing.assert_allclose(projection_cdf_1d(ys, d), ref, rtol=1e-12, atol=1e-15)
     with pytest.raises(ValueError, match=r"^d must be >= 2; got 1$"):
         projection_cdf_1d([0.0], 1)
