@@ -63,6 +63,7 @@ def _vector(x, name: str, **kwargs) -> np.ndarray:
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
 _ONE_TERM_Z = 1e15  # beyond, one term of each series is exact to double precision
 _SERIES_X0 = 10.0  # the series are used for x = (d - k)/2 >= _SERIES_X0 (truncation error < 1e-17)
+_STIRLING_Z0 = 100.0  # for x < 10, lgamma(d/2) by its series from d/2 >= 100 (the gammaln form loses eps k)
 
 
 def _stirling_tail(z: float) -> float:
@@ -131,6 +132,15 @@ def _consts(d: int, k: int) -> _Consts:
         c = x * _log1pmx_scalar(y) - 0.5 * math.log1p(y) + dS
         # L* = c + a log(2a/d) + h + 1 = log1p(h/x)/2 + (x-1) log1p(-1/x) + 1 + dS
         L_star = 0.5 * math.log1p(y) + (x - 1.0) * _log1pmx_scalar(-1.0 / x) + 1.0 / x + dS
+    elif x + h >= _STIRLING_Z0:
+        # x < 10, z = x + h = d/2 >= 100 (k close to d): Stirling's series for lgamma(z) removes the terms
+        # of size h log h, which otherwise cancel in L* (relative error eps h: 2e-9 at k = 1e9, all digits
+        # at k = 1e16). c = (x - 1/2) log z - z + log(2 pi)/2 + S(z) - lgamma(x);
+        # L* = c + a log(a/z) + h + 1 = log(z)/2 + a log a - a + log(2 pi)/2 + S(z) - lgamma(x).
+        z = x + h
+        base = 0.5 * math.log(2.0 * math.pi) + _stirling_tail(z) - float(special.gammaln(x))
+        c = (x - 0.5) * math.log(z) - z + base
+        L_star = 0.5 * math.log(z) + a * math.log(a) - a + base if a > 0 else math.nan
     else:
         c = special.gammaln(x + h) - special.gammaln(x) - h * math.log(x + h)
         L_star = c + a * math.log(2.0 * a / d) + h + 1.0 if a > 0 else math.nan
@@ -169,6 +179,8 @@ def _solve_psi(q: float, sign: int) -> float:
     """Root of psi(v) = q (q > 0) with sign(v) = sign, by monotone Newton iteration."""
     if sign > 0:
         v = min(math.sqrt(2.0 * q), 1.0 - math.exp(-(1.0 + q)))  # psi >= v^2/2 and psi >= -log(1-v) - 1
+        if v >= 1.0:  # q > 36: the root is within an ulp of 1, the largest double below 1 is the answer
+            return math.nextafter(1.0, 0.0)
     else:
         v = -(q + math.sqrt(q * q + 2.0 * q))  # psi(-t) >= t^2 / (2 (1 + t))
     for _ in range(200):
@@ -206,6 +218,8 @@ def _crossings(cs: _Consts) -> tuple[float, float]:
         return cs.c + (cs.a * math.log1p(-s / d) if cs.a != 0 else 0.0) + s / 2.0
 
     hi = d * (1.0 - 1e-15) if cs.a < 0 else float(d)
+    if fun(hi) <= 0:  # d > 1e16: the crossing lies within d * 1e-15 of d, beyond double resolution
+        return hi, float(d)
     return float(brentq(fun, 0.0, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)), float(d)
 
 
