@@ -571,7 +571,7 @@ def test_ratio_p_and_jq_p_against_finite_differences(grid):
 
 
 def _bisect_lam(z, t, r):
-    lo, hi = -200.0, 200.0
+    lo, hi = -1e4, 1e4
     for _ in range(200):
         mid = 0.5 * (lo + hi)
         p = softmax(z + mid * t)
@@ -586,6 +586,21 @@ def test_tilt_solves_the_mean_constraint(grid, r, lam0):
     assert float(p @ grid.t) == pytest.approx(r, abs=1e-13)
     assert lam == pytest.approx(_bisect_lam(z, grid.t, r), rel=1e-9, abs=1e-9)
     np.testing.assert_allclose(p, softmax(z + lam * grid.t), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("z", "r", "lam0"),
+    [
+        ([0.0, -30.0, -60.0, -90.0, -120.0, -150.0], 0.0, 0.0),  # Newton from 0 overshoots: bracketing
+        ([0.3, -1.0, 0.5, 0.0, 2.0, -0.7], 0.2, 1e6),  # a start far away
+        ([0.3, -1.0, 0.5, 0.0, 2.0, -0.7], -0.95, 3.0),  # close to the smallest node
+    ],
+)
+def test_tilt_converges_from_hard_starts(grid, z, r, lam0):
+    z = np.array(z)
+    p, lam = grid.tilt(z, r, lam0)
+    assert float(p @ grid.t) == pytest.approx(r, abs=1e-12)
+    assert lam == pytest.approx(_bisect_lam(z, grid.t, r), rel=1e-9, abs=1e-9)
 
 
 def test_tilt_of_an_unreachable_mean_stops_at_a_bounded_multiplier(grid):
@@ -651,6 +666,26 @@ def test_minimize_exchange_step_reaches_a_node_of_zero_mass(grid):
     assert p[1] > 0.9
     _, p1, _ = grid.minimize(fun, z0, rounds=1, maxiter=50)
     assert p1[1] < 0.01  # one round: no exchange has been applied yet at the end
+
+
+def test_minimize_with_a_fixed_mean_reaches_the_linear_programme_optimum(grid):
+    # min p.a over {p >= 0, sum p = 1, E_p t = r}: a linear programme (scipy's HiGHS is the reference);
+    # the start gives one node of the optimal support no mass, so exchange steps are needed
+    from scipy.optimize import linprog
+
+    a = np.array([0.5, -1.0, 2.0, 0.3, -0.2, 1.0])
+    r = -0.25
+    lp = linprog(a, A_eq=np.vstack([np.ones(6), grid.t]), b_eq=[1.0, r], bounds=[(0, None)] * 6)
+
+    def fun(p):
+        return float(p @ a), a.copy()
+
+    z0 = np.zeros(6)
+    z0[1] = -800.0
+    val, p, _ = grid.minimize(fun, z0, r=r, maxiter=200)
+    assert val == pytest.approx(lp.fun, abs=1e-9)
+    np.testing.assert_allclose(p, lp.x, atol=1e-6)
+    assert float(p @ grid.t) == pytest.approx(r, abs=1e-12)
 
 
 def test_lbfgs_minimises_a_quadratic_and_honours_maxiter():
