@@ -834,15 +834,15 @@ def _ratio_indep(d, alpha, q, c, n_panels, per_panel):
     return (q * m * m - (meas.phi(alpha) - phi_uniform(d, alpha))) / meas.kl_uniform(), meas
 
 
-@pytest.fixture(scope="module")
-def beta_coarse():
+def _beta_coarse():
     # alpha = 100 on 4 panels: the kernel is sharp enough that the rule's size shows in the ratio
     # (per_panel is left at its default, 8)
     return beta_threshold(3, 100.0, 0.05, degree=3, n_panels=4, mean_norms=(0.3, 0.6), ring_latitudes=(0.5,))
 
 
-def test_beta_threshold_fields_against_independent_evaluations(beta_coarse):
-    res = beta_coarse
+def test_beta_threshold_fields_against_independent_evaluations():
+    # one test per search (a module fixture would credit the search to its first test only)
+    res = _beta_coarse()
     d, alpha, eta2 = 3, 100.0, 0.05
     q = alpha * (1 - eta2)
     assert res.d == d and res.alpha == alpha and res.eta2 == eta2
@@ -863,10 +863,7 @@ def test_beta_threshold_fields_against_independent_evaluations(beta_coarse):
     assert res.kl > 1e-3
     assert res.beta_star == max(0.0, res.beta_loc, res.beta_vmf, res.beta_density)
     assert res.bound == BETA_BOUND_TEXT
-
-
-def test_beta_threshold_attained_by_follows_the_documented_rule(beta_coarse):
-    res = beta_coarse
+    # attained_by follows the documented rule
     best = max(0.0, res.beta_loc, res.beta_vmf)
     if res.beta_density > best * (1 + 1e-6) and res.beta_density > 0:
         want = "density"
@@ -888,15 +885,14 @@ def test_beta_threshold_default_degree_and_panels():
     assert res.beta_density == pytest.approx(val, rel=1e-10)
 
 
-@pytest.fixture(scope="module")
-def beta_wide():
+def _beta_wide():
     # d = 10, alpha = 1, eta2 = 0: b4 > 0, so densities near sigma beat beta_loc, and the vMF ratio
     # peaks at a finite kappa
     return beta_threshold(10, 1.0, 0.0, degree=3, n_panels=4, per_panel=4, mean_norms=(0.3, 0.6))
 
 
-def test_beta_threshold_a_density_beats_vmf_and_is_a_local_maximum(beta_wide):
-    res = beta_wide
+def test_beta_threshold_a_density_beats_vmf_and_is_a_local_maximum():
+    res = _beta_wide()
     d, alpha, q = 10, 1.0, 1.0
     assert res.attained_by == "density"
     assert res.beta_density > res.beta_vmf * (1 + 1e-6) and res.beta_vmf > res.beta_loc > 0
@@ -917,11 +913,7 @@ def test_beta_threshold_a_density_beats_vmf_and_is_a_local_maximum(beta_wide):
         e = np.zeros(c.size)
         e[k] = 0.05
         assert ratio(c + e) < res.beta_density and ratio(c - e) < res.beta_density
-
-
-def test_beta_threshold_vmf_value_is_the_maximum_of_the_vmf_ratio(beta_wide):
-    res = beta_wide
-    d, alpha, q = 10, 1.0, 1.0
+    # the vMF value is the maximum of the vMF ratio over kappa
     kap = res.kappa_vmf
     assert 0.5 < kap < 50.0  # an interior maximum here
     assert res.beta_vmf == pytest.approx(_ratio_vmf(d, alpha, q, kap), rel=1e-12)
