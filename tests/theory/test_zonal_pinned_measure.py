@@ -883,6 +883,10 @@ def test_beta_threshold_default_degree_and_panels():
     assert res.coefficients.shape == (16,)
     val, _ = _ratio_indep(d, alpha, alpha * (1 - eta2), res.coefficients, 64, 1)
     assert res.beta_density == pytest.approx(val, rel=1e-10)
+    # documented: quadrature_check compares with a rule twice as fine (128 panels); one node per panel
+    # converges slowly enough here that 2x and 3x differ by 20%
+    fine, _ = _ratio_indep(d, alpha, alpha * (1 - eta2), res.coefficients, 128, 1)
+    assert res.quadrature_check == pytest.approx(abs(val - fine), rel=1e-6)
 
 
 def _beta_wide():
