@@ -603,6 +603,15 @@ def test_tilt_converges_from_hard_starts(grid, z, r, lam0):
     assert lam == pytest.approx(_bisect_lam(z, grid.t, r), rel=1e-9, abs=1e-9)
 
 
+def test_tilt_at_a_large_multiplier_stops_on_the_collapsed_bracket(grid):
+    # z = -1000 t needs lam ~ 1000 with the masses spread: lam is resolved to ~1e-12 (float64), too
+    # coarsely for |E t - r| <= 1e-14, so the iteration ends when its bracket collapses
+    z = -1000.0 * grid.t
+    p, lam = grid.tilt(z, 0.1, 0.0)
+    assert lam == pytest.approx(_bisect_lam(z, grid.t, 0.1), rel=1e-13)
+    assert float(p @ grid.t) == pytest.approx(0.1, abs=1e-10)
+
+
 def test_tilt_of_an_unreachable_mean_stops_at_a_bounded_multiplier(grid):
     z = np.zeros(grid.n)
     p, lam = grid.tilt(z, 1.0, 0.0)  # E t = 1 needs lam = +inf: the largest node takes all the mass
