@@ -293,6 +293,16 @@ def test_from_density_masses_are_weights_times_f_and_log_f_is_normalised():
     assert ZonalMeasure.from_density(d, lambda t: t).t.size == 64 * 8  # the documented default rule
 
 
+def test_from_density_takes_any_real_values_of_log_f():
+    # log_f may return a list of exact rationals: they are read as float64 values
+    from fractions import Fraction
+
+    m = ZonalMeasure.from_density(3, lambda t: [Fraction(1, 2)] * t.size, 4, 2)
+    ref = ZonalMeasure.uniform(3, 4, 2)
+    np.testing.assert_allclose(m.p, ref.p, rtol=1e-14)
+    assert m.kl_uniform() == pytest.approx(0.0, abs=1e-15)
+
+
 def test_from_density_drops_nodes_of_negligible_mass():
     # where log f is -1000 the masses underflow: those nodes are not rings of the measure
     m = ZonalMeasure.from_density(3, lambda t: np.where(t < 0, -1000.0, 0.0), 4, 2)
