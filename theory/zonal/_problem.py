@@ -90,8 +90,12 @@ class RingGrid:
             else:
                 hi = lam
             new = lam + (r - m) / v if v > 1e-300 else np.nan
-            if not (lo < new < hi):
-                if np.isfinite(lo) and np.isfinite(hi):
+            bracketed = np.isfinite(lo) and np.isfinite(hi)
+            # a Newton step longer than the expanding step, before a bracket exists, comes from a tiny
+            # variance (the masses on one node), not from an unreachable mean: expand instead
+            far = not bracketed and abs(new - lam) > max(1.0, 2.0 * abs(lam))
+            if not (lo < new < hi) or far:
+                if bracketed:
                     new = 0.5 * (lo + hi)
                 else:
                     step = max(1.0, 2.0 * abs(lam))
