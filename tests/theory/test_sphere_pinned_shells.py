@@ -8,6 +8,7 @@ documented default or field), never against the function's own output.
 
 from __future__ import annotations
 
+import itertools
 import math
 from types import SimpleNamespace
 
@@ -380,6 +381,35 @@ def test_lognormal_shell_crossings_are_sign_changes_of_the_mpmath_densities():
             lo, hi = gap(mp.mpf(t) * (1 - mp.mpf(1e-3))), gap(mp.mpf(t) * (1 + mp.mpf(1e-3)))
             assert lo * hi < 0, t
     assert len(r.crossings) == 2
+
+
+def test_uniform_shell_finds_a_crossing_far_in_the_tail():
+    # U[0.5, 1.5] in d = 400, k = 2: the mixture's tail, out to t = 1.5^2 d = 900, first exceeds g_2 and
+    # falls below it again near t ~ 764 (densities ~1e-166, still normal floats). With f_T - g evaluated by
+    # mpmath (the closed form of _mp_uniform_shell's docstring), its sign alternates between the reported
+    # crossings, up to a point just inside the support's edge: each interval holds a crossing.
+    d, k, a, b = 400, 2, 0.5, 1.5
+    r = shell_projection_tv(d, k, stats.uniform(a, b - a))
+    assert len(r.crossings) == 3 and r.crossings[2] > 400
+    with mp.workdps(250):  # the tail densities are differences of regularised betas near 1
+        d_, h = mp.mpf(d), mp.mpf(k) / 2
+        x, half = (d_ - k) / 2, mp.mpf(1) / 2
+        c = mp.beta(h - half, x) / mp.beta(h, x) / mp.sqrt(d_) / (b - a) / 2
+
+        def gap(t):
+            t = mp.mpf(t)
+            up = mp.betainc(h - half, x, 0, min(t / (a * a * d_), 1), regularized=True)
+            lo = mp.betainc(h - half, x, 0, min(t / (b * b * d_), 1), regularized=True)
+            return c * (up - lo) / mp.sqrt(t) - mp.exp(-t / 2) / 2
+
+        cr = r.crossings
+        pts = [cr[0] / 2, *((p + q) / 2 for p, q in itertools.pairwise(cr)), 0.999 * b * b * d]
+        signs = [mp.sign(gap(t)) for t in pts]
+    assert all(v != 0 for v in signs)
+    assert all(signs[i] == -signs[i + 1] for i in range(len(signs) - 1))
+    for t in cr:
+        with mp.workdps(250):
+            assert mp.sign(gap(t * (1 - 1e-6))) == -mp.sign(gap(t * (1 + 1e-6))), t
 
 
 def test_uniform_shell_with_three_crossings_reports_them_in_order():
