@@ -6,12 +6,22 @@ documented bound on max_rings, and mpmath's Bessel function for the best single 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import mpmath as mp
 import numpy as np
 import pytest
 
 from theory.zonal import ZonalMeasure, threshold
-from theory.zonal._search import _merge_close, best_one_ring
+from theory.zonal._search import (
+    _log_g_slope,
+    _merge_close,
+    best_one_ring,
+    clusters,
+    few_rings,
+    stationarity,
+)
+from theory.zonal._threshold import _exchange_gain, _merge
 
 pytestmark = pytest.mark.claim("D", "T2")
 
@@ -59,3 +69,249 @@ def test_best_one_ring_is_the_minimum_of_its_ratio(d, alpha, drop):
     assert 0.02 < float(t_star) < 1.0
     assert value == pytest.approx(float(ratio(t_star)), rel=1e-11, abs=1e-12)
     assert t0 == pytest.approx(float(t_star), abs=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------------
+# References shared by the tests below: log G_d by mpmath's 0F1 (G_d(b) = 0F1(; (d-1)/2; b^2/4)), and a
+# ring mixture's Phi, first variation and mean computed from it, term by term.
+
+
+def _mp_log_g0f1(d, b):
+    """log G_d(b) = log 0F1(; (d - 1)/2; b^2/4) (DLMF 10.39.9), d = 2 included (cosh b)."""
+    return mp.log(mp.hyp0f1(mp.mpf(d - 1) / 2, mp.mpf(b) ** 2 / 4))
+
+
+def _mp_kernel(d, alpha, s, t):
+    """K_d(s, t) = exp(alpha s t) G_d(alpha sqrt((1 - s^2)(1 - t^2)))."""
+    return mp.exp(alpha * s * t + _mp_log_g0f1(d, alpha * mp.sqrt((1 - s * s) * (1 - t * t))))
+
+
+def _mp_phi(d, alpha, t, p):
+    """Phi of the ring mixture sum_k p_k ring(t_k), for masses p taken as they are (not renormalised)."""
+    alpha = mp.mpf(alpha)
+    return mp.fsum(
+        pk * mp.log(mp.fsum(pj * _mp_kernel(d, alpha, tk, tj) for tj, pj in zip(t, p, strict=True)))
+        for tk, pk in zip(t, p, strict=True)
+    )
+
+
+def _np_log_g(d, b):
+    """log G_d(b) in double precision from scipy's exponentially scaled Bessel function."""
+    from scipy import special
+
+    b = np.asarray(b, dtype=np.float64)
+    if d == 2:
+        return np.log(np.cosh(b))
+    nu = 0.5 * (d - 3)
+    safe = np.where(b > 0, b, 1.0)
+    out = special.gammaln(nu + 1) + nu * np.log(2.0 / safe) + np.log(special.ive(nu, safe)) + safe
+    return np.where(b > 0, out, 0.0)
+
+
+def _np_first_variation(d, alpha, t_supp, p_supp, t_eval):
+    """V(t) = log (K mu)(t) + int K(s, t) / (K mu)(s) mu(ds) for the ring mixture (t_supp, p_supp)."""
+    t_eval = np.asarray(t_eval, dtype=np.float64)
+
+    def kern(a, b):
+        sa, sb = np.sqrt(1 - a * a), np.sqrt(1 - b * b)
+        return np.exp(alpha * np.multiply.outer(a, b) + _np_log_g(d, alpha * np.multiply.outer(sa, sb)))
+
+    kmu_supp = kern(t_supp, t_supp) @ p_supp
+    k_eval = kern(t_eval, t_supp)
+    return np.log(k_eval @ p_supp) + k_eval @ (p_supp / kmu_supp)
+
+
+# ---------------------------------------------------------------------------------------------------
+# _log_g_slope and few_rings: the derivative of log G_d and the exact Phi of a few rings with its gradients
+
+
+@pytest.mark.parametrize("d", [2, 3, 4, 5, 8])
+@pytest.mark.parametrize("b", [0.0, 1e-10, 0.3, 2.0, 40.0])
+def test_log_g_slope_is_the_derivative_of_log_g_over_b(d, b):
+    """(log G_d)'(b) / b against mpmath's numerical derivative of log 0F1; at b = 0 its limit 1/(d - 1)."""
+    mp.mp.dps = 40
+    if b == 0.0:
+        want = mp.mpf(1) / (d - 1)
+    else:
+        want = mp.diff(lambda x: _mp_log_g0f1(d, x), mp.mpf(b)) / b
+    got = _log_g_slope(d, np.array([b]))
+    assert got.shape == (1,)
+    assert float(got[0]) == pytest.approx(float(want), rel=1e-12)
+
+
+_RINGS = [
+    (2, 1.7, [-0.3, 0.2, 0.7], [0.2, 0.5, 0.3]),
+    (3, 2.5, [-0.6, 0.1, 0.45], [0.3, 0.3, 0.4]),
+    (5, 0.8, [0.15, 0.5, 0.9], [0.5, 0.25, 0.25]),
+    (8, 4.0, [-0.2, 0.35], [0.6, 0.4]),
+]
+
+
+@pytest.mark.parametrize("d, alpha, t, p", _RINGS)
+def test_few_rings_phi_gradients_and_mean_against_mpmath(d, alpha, t, p):
+    """Phi of a ring mixture (mpmath, 0F1), its partial derivatives in each latitude and each mass
+    (mpmath's numerical derivative of that Phi, masses not renormalised) and E t = sum p t."""
+    mp.mp.dps = 25
+    t_np, p_np = np.array(t), np.array(p)
+    phi, dt, dp, mean = few_rings(d, alpha, t_np, p_np)
+    t_mp, p_mp = [mp.mpf(x) for x in t], [mp.mpf(x) for x in p]
+    assert phi == pytest.approx(float(_mp_phi(d, alpha, t_mp, p_mp)), rel=1e-13, abs=1e-14)
+    assert mean == pytest.approx(float(mp.fsum(a * b for a, b in zip(t_mp, p_mp, strict=True))), abs=1e-15)
+    for k in range(len(t)):
+
+        def along_t(x, k=k):
+            return _mp_phi(d, alpha, [*t_mp[:k], x, *t_mp[k + 1 :]], p_mp)
+
+        def along_p(x, k=k):
+            return _mp_phi(d, alpha, t_mp, [*p_mp[:k], x, *p_mp[k + 1 :]])
+
+        assert dt[k] == pytest.approx(float(mp.diff(along_t, t_mp[k])), rel=1e-10, abs=1e-12)
+        assert dp[k] == pytest.approx(float(mp.diff(along_p, p_mp[k])), rel=1e-10, abs=1e-12)
+
+
+def test_few_rings_gradient_in_t_next_to_a_pole():
+    """A ring at the pole t = 1 (where b = alpha s s' = 0): the one-sided derivative of Phi there, and the
+    two-sided ones of the other rings, against mpmath."""
+    mp.mp.dps = 25
+    d, alpha, t, p = 3, 1.5, [1.0, 0.3], [0.4, 0.6]
+    _, dt, _, _ = few_rings(d, alpha, np.array(t), np.array(p))
+    t_mp, p_mp = [mp.mpf(x) for x in t], [mp.mpf(x) for x in p]
+    left = mp.diff(lambda x: _mp_phi(d, alpha, [x, t_mp[1]], p_mp), mp.mpf(1), direction=-1)
+    other = mp.diff(lambda x: _mp_phi(d, alpha, [t_mp[0], x], p_mp), t_mp[1])
+    assert dt[0] == pytest.approx(float(left), rel=1e-8)
+    assert dt[1] == pytest.approx(float(other), rel=1e-10)
+
+
+# ---------------------------------------------------------------------------------------------------
+# merging rings: _merge_close (mass-weighted mean of a run) and _merge (threshold's, first latitude kept)
+
+
+def test_merge_close_chains_a_run_and_keeps_separate_runs_apart():
+    """tol 0.1: 0.1 / 0.15 / 0.22 form one run (each within 0.1 of the run's running mean), 0.5 and 0.58
+    another; hand-computed means (0.1*0.2 + 0.15*0.2 + 0.22*0.1) / 0.5 = 0.144 and
+    (0.5*0.3 + 0.58*0.2) / 0.5 = 0.532."""
+    t = np.array([0.58, 0.22, 0.1, 0.5, 0.15])
+    p = np.array([0.2, 0.1, 0.2, 0.3, 0.2])
+    lat, mass = _merge_close(t, p, 0.1)
+    assert lat.tolist() == pytest.approx([0.144, 0.532], abs=1e-15)
+    assert mass.tolist() == pytest.approx([0.5, 0.5], abs=1e-15)
+
+
+def test_merge_close_is_strict_and_keeps_single_rings():
+    """Rings exactly ``tol`` apart are not "closer than tol": nothing merges (binary-exact numbers)."""
+    lat, mass = _merge_close(np.array([0.375, -0.25, 0.25]), np.array([0.25, 0.5, 0.25]), 0.125)
+    assert lat.tolist() == [-0.25, 0.25, 0.375]
+    assert mass.tolist() == [0.5, 0.25, 0.25]
+    lat, mass = _merge_close(np.array([0.5]), np.array([0.75]), 0.125)
+    assert lat.tolist() == [0.5] and mass.tolist() == [0.75]
+
+
+def test_merge_of_threshold_adds_masses_of_rings_closer_than_1e_7():
+    """The default tolerance 1e-7: rings 5e-8 apart merge at the first (lowest) latitude, masses added;
+    1e-3 apart stay; the output is sorted by latitude."""
+    t = np.array([0.6, 0.3 + 5e-8, 0.3, 0.301, -0.4])
+    p = np.array([0.1, 0.2, 0.3, 0.15, 0.25])
+    lat, mass = _merge(t, p)
+    assert lat.tolist() == [-0.4, 0.3, 0.301, 0.6]
+    assert mass.tolist() == pytest.approx([0.25, 0.5, 0.15, 0.1], abs=1e-15)
+    lat, mass = _merge(np.array([0.25, 0.5]), np.array([0.5, 0.5]), tol=0.25)
+    assert lat.tolist() == [0.25, 0.5]  # exactly tol apart: kept apart
+    # compared with the run's first latitude, not the last one merged: 0.25 - 0.1 >= 0.12 starts a ring
+    lat, mass = _merge([0.1, 0.2, 0.25], [0.5, 0.25, 0.25], tol=0.12)
+    assert lat.tolist() == [0.1, 0.25] and mass.tolist() == [0.75, 0.25]
+
+
+# ---------------------------------------------------------------------------------------------------
+# clusters of grid masses
+
+
+def test_clusters_are_runs_of_adjacent_nodes_at_their_mean_latitude():
+    """Runs of nodes with mass above 1e-6 (a node of mass 1e-7 separates nothing from nothing: it is not
+    a carrier), as rings at the mass-weighted latitude, the heaviest first, masses renormalised."""
+    grid = SimpleNamespace(t=np.linspace(-0.9, 0.9, 10))
+    p = np.zeros(10)
+    p[[1, 2]] = 0.1, 0.3
+    p[3] = 1e-7
+    p[5] = 0.05
+    p[[7, 8, 9]] = 0.2, 0.2, 0.15
+    t = grid.t
+    lat3 = [(t[7] * 0.2 + t[8] * 0.2 + t[9] * 0.15) / 0.55, (t[1] * 0.1 + t[2] * 0.3) / 0.4, t[5]]
+    lat, mass = clusters(grid, p, 3)
+    assert lat.tolist() == pytest.approx(lat3, abs=1e-14)
+    assert mass.tolist() == pytest.approx([0.55, 0.4, 0.05], abs=1e-6)
+    lat, mass = clusters(grid, p, 2)
+    assert lat.tolist() == pytest.approx(lat3[:2], abs=1e-14)
+    assert mass.tolist() == pytest.approx([0.55 / 0.95, 0.4 / 0.95], abs=1e-6)
+    lat, mass = clusters(grid, np.eye(10)[4], 4)
+    assert lat.tolist() == pytest.approx([t[4]], abs=1e-15) and mass.tolist() == [1.0]
+
+
+# ---------------------------------------------------------------------------------------------------
+# stationarity and the exchange gain against the first variation computed independently
+
+
+@pytest.mark.parametrize(
+    "d, alpha, t, p, q",
+    [(8, 1.0, [0.3], [1.0], 0.9), (3, 2.0, [-0.2, 0.6], [0.3, 0.7], 1.4), (5, 3.0, [0.9], [1.0], 0.5)],
+)
+def test_stationarity_gap_and_argmin_against_the_first_variation(d, alpha, t, p, q):
+    """min_t S(t) - int S dmu with S = V - 2 q m t: the minimum over a dense latitude grid refined by a
+    bounded 1-D search (V from scipy's Bessel function), within the accuracy of a 1201-point grid in
+    theta (spacing pi/1200, so an error of at most ~ S'' h^2 / 8)."""
+    from scipy import optimize
+
+    t, p = np.array(t), np.array(p)
+    m = float(p @ t)
+
+    def s_of(x):
+        return _np_first_variation(d, alpha, t, p, x) - 2.0 * q * m * np.asarray(x)
+
+    dense = np.cos(np.linspace(0.0, np.pi, 20001))
+    j = int(np.argmin(s_of(dense)))
+    lo, hi = dense[min(j + 1, dense.size - 1)], dense[max(j - 1, 0)]
+    res = optimize.minimize_scalar(lambda x: float(s_of(np.array([x]))[0]), bounds=(lo, hi), method="bounded")
+    s_min = min(float(res.fun), float(s_of(dense)[j]))
+    want = s_min - float(p @ s_of(t))
+    gap, t_low = stationarity(ZonalMeasure.rings(d, t, p), alpha, q)
+    assert gap == pytest.approx(want, abs=2e-5 * max(1.0, abs(want)))
+    assert gap >= want - 1e-12  # a grid minimum is never below the true one
+    assert t_low == pytest.approx(float(res.x), abs=3e-3)
+
+
+def test_stationarity_counts_the_support_when_it_is_lowest():
+    """A ring whose S(t) is lowest at its own latitude (a stationary single ring): the gap is 0 up to
+    rounding, never the grid's positive value."""
+    d, alpha, t0 = 8, 1.0, 0.6
+    m_phi = _np_first_variation(d, alpha, np.array([t0]), np.array([1.0]), np.array([t0]))
+    # q that makes S'(t0) = 0, by a central difference of V (V is smooth)
+    h = 1e-5
+    v = _np_first_variation(d, alpha, np.array([t0]), np.array([1.0]), np.array([t0 - h, t0 + h]))
+    q = float((v[1] - v[0]) / (2 * h)) / (2.0 * t0)
+    gap, _ = stationarity(ZonalMeasure.rings(d, [t0], [1.0]), alpha, q)
+    s = _np_first_variation(d, alpha, np.array([t0]), np.array([1.0]), np.cos(np.linspace(0, np.pi, 1201)))
+    s = s - 2 * q * t0 * np.cos(np.linspace(0, np.pi, 1201))
+    assert gap <= 0.0 + 1e-12
+    assert gap == pytest.approx(min(0.0, float(s.min() - (m_phi[0] - 2 * q * t0 * t0))), abs=1e-12)
+
+
+def test_exchange_gain_is_the_best_decrease_over_the_documented_masses():
+    """The gain of moving eps in 1e-12, 1e-10, ..., 1e-2 of the mass to t_low: max(0, ratio - ratio of the
+    mixture), the mixtures' ratios from mpmath's Phi."""
+    mp.mp.dps = 30
+    d, alpha, t0, t_low = 8, 1.0, 0.3, 0.65
+    phi_sigma = float(_mp_log_g0f1(d + 1, alpha))  # Phi(sigma) = log G_{d+1}(alpha) (one dimension up)
+    meas = ZonalMeasure.rings(d, [t0], [1.0])
+    ratio = (float(_mp_phi(d, alpha, [mp.mpf(t0)], [mp.mpf(1)])) - phi_sigma) / t0**2
+
+    def mixed(eps):
+        eps = mp.mpf(eps)
+        tt, pp = [mp.mpf(t0), mp.mpf(t_low)], [1 - eps, eps]
+        return (_mp_phi(d, alpha, tt, pp) - phi_sigma) / (pp[0] * tt[0] + pp[1] * tt[1]) ** 2
+
+    gains = [ratio - float(mixed(10.0**k)) for k in range(-12, -1, 2)]
+    assert max(gains) == gains[-1] > 1e-3  # moving mass to t_low helps, the most at eps = 1e-2
+    assert _exchange_gain(meas, alpha, ratio, t_low, phi_sigma) == pytest.approx(max(gains), rel=1e-9)
+    # moving mass to t = 0 raises the ratio at every eps: the gain is 0, not a negative number
+    t_low = 0.0
+    assert max(ratio - float(mixed(10.0**k)) for k in range(-12, -1, 2)) < 0
+    assert _exchange_gain(meas, alpha, ratio, t_low, phi_sigma) == 0.0
