@@ -12,8 +12,19 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from theory.zonal import ZonalMeasure, threshold
+from theory.regularized import qc_local
+from theory.zonal import (
+    DEFAULT_MEAN_NORMS,
+    ZonalMeasure,
+    describe_rings,
+    landau_coefficient,
+    minimize_jq,
+    phi_profile,
+    threshold,
+)
 from theory.zonal._search import (
+    _check_grid_args,
+    _check_mean_norms,
     _log_g_slope,
     _merge_close,
     best_one_ring,
@@ -21,7 +32,7 @@ from theory.zonal._search import (
     few_rings,
     stationarity,
 )
-from theory.zonal._threshold import _exchange_gain, _merge
+from theory.zonal._threshold import _exchange_gain, _merge, _vmf_qc_refined
 
 pytestmark = pytest.mark.claim("D", "T2")
 
@@ -137,6 +148,15 @@ def test_log_g_slope_is_the_derivative_of_log_g_over_b(d, b):
     got = _log_g_slope(d, np.array([b]))
     assert got.shape == (1,)
     assert float(got[0]) == pytest.approx(float(want), rel=1e-12)
+
+
+@pytest.mark.parametrize("b", [1e-8, 7e-9])
+def test_log_g_slope_at_d2_is_exact_to_rounding_for_tiny_b(b):
+    """d = 2, b <= 1e-8: tanh(b)/b = 1 - b^2/3 + 2 b^4/45 - ..., whose truncation after b^2 is below 1e-33:
+    the value is the correctly rounded one, within one ulp of 1."""
+    mp.mp.dps = 40
+    want = float(mp.tanh(mp.mpf(b)) / mp.mpf(b))
+    assert abs(float(_log_g_slope(2, np.array([b]))[0]) - want) <= np.spacing(1.0)
 
 
 _RINGS = [
@@ -315,3 +335,284 @@ def test_exchange_gain_is_the_best_decrease_over_the_documented_masses():
     t_low = 0.0
     assert max(ratio - float(mixed(10.0**k)) for k in range(-12, -1, 2)) < 0
     assert _exchange_gain(meas, alpha, ratio, t_low, phi_sigma) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------------
+# argument checks of the searches: each bad argument named, the documented bounds accepted
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "err", "words"),
+    [
+        ({"d": 1}, ValueError, "d must be >= 2"),
+        ({"alpha": 0.0}, ValueError, "alpha must be > 0"),
+        ({"alpha": 300.5}, ValueError, "alpha must be <= 300"),
+        ({"alpha": "a"}, TypeError, "alpha must be a real number"),
+        ({"n_panels": 3}, ValueError, "n_panels must be >= 4"),
+        ({"n_panels": 4.5}, TypeError, "n_panels must be an integer"),
+        ({"per_panel": 0}, ValueError, "per_panel must be >= 1"),
+        ({"per_panel": 2.5}, TypeError, "per_panel must be an integer"),
+        ({"mean_norms": [-0.1]}, ValueError, "mean_norms must be >= 0"),
+        ({"mean_norms": [1.5]}, ValueError, "mean_norms must be <= 1"),
+        ({"mean_norms": ["a"]}, TypeError, "mean_norms must be a real number"),
+        ({"mean_norms": []}, ValueError, "mean_norms must increase strictly inside (0, 0.999)"),
+        ({"mean_norms": [0.0]}, ValueError, "mean_norms must increase strictly inside (0, 0.999)"),
+        ({"mean_norms": [0.999]}, ValueError, "mean_norms must increase strictly inside (0, 0.999)"),
+        ({"mean_norms": [0.2, 0.2]}, ValueError, "mean_norms must increase strictly inside (0, 0.999)"),
+        ({"mean_norms": [0.5, 0.4]}, ValueError, "mean_norms must increase strictly inside (0, 0.999)"),
+    ],
+)
+def test_phi_profile_and_threshold_name_each_bad_argument(kwargs, err, words):
+    args = {"d": 3, "alpha": 1.0, "mean_norms": [0.5], "n_panels": 4, "per_panel": 1} | kwargs
+    for fn in (phi_profile, threshold):
+        with pytest.raises(err) as info:
+            fn(**args)
+        assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "err", "words"),
+    [
+        ({"q": -0.5}, ValueError, "q must be >= 0"),
+        ({"q": "a"}, TypeError, "q must be a real number"),
+        ({"alpha": 301.0}, ValueError, "alpha must be <= 300"),
+        ({"n_panels": 2}, ValueError, "n_panels must be >= 4"),
+        ({"per_panel": 0}, ValueError, "per_panel must be >= 1"),
+        ({"d": 1}, ValueError, "d must be >= 2"),
+    ],
+)
+def test_minimize_jq_names_each_bad_argument(kwargs, err, words):
+    args = {"d": 3, "alpha": 1.0, "q": 1.0, "n_panels": 4, "per_panel": 1} | kwargs
+    with pytest.raises(err) as info:
+        minimize_jq(**args)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "err", "words"),
+    [
+        ({"max_rings": 0}, ValueError, "max_rings must be >= 1"),
+        ({"max_rings": 2.5}, TypeError, "max_rings must be an integer"),
+        ({"progress": 3}, TypeError, "progress must be a callable"),
+    ],
+)
+def test_threshold_names_a_bad_max_rings_or_progress(kwargs, err, words):
+    with pytest.raises(err) as info:
+        threshold(3, 1.0, mean_norms=[0.5], n_panels=4, per_panel=1, **kwargs)
+    assert words in str(info.value)
+
+
+def test_grid_arguments_accept_the_documented_bounds():
+    """0 < alpha <= 300, n_panels >= 4, per_panel >= 1, d >= 2 (the values are returned as given)."""
+    assert _check_grid_args(2, 300.0, 4, 1) == (2, 300.0, 4, 1)
+    assert _check_grid_args(3, 1e-300, 5, 2) == (3, 1e-300, 5, 2)
+
+
+def test_mean_norms_accept_values_strictly_inside_0_0999():
+    r = _check_mean_norms([0.001, 0.5, 0.9989])
+    assert r.tolist() == [0.001, 0.5, 0.9989]
+    assert _check_mean_norms(0.25).tolist() == [0.25]
+    assert _check_mean_norms([[0.1], [0.2]]).tolist() == [0.1, 0.2]
+
+
+# ---------------------------------------------------------------------------------------------------
+# describe_rings: the documented wording, order and defaults (pole_tol = min_mass = 1e-3)
+
+
+def test_describe_rings_wording_order_and_defaults():
+    assert describe_rings([0.597], [1.0]) == "one ring: ring at t=0.5970 (mass 1.000)"
+    assert describe_rings(np.array([1.0]), np.array([1.0])) == "1 components: pole atom at t=+1 (mass 1.000)"
+    # heaviest first; |t| >= 1 - 1e-3 is a pole atom (0.999 included, 0.998 not); mass >= 1e-3 kept
+    text = describe_rings([0.998, -0.999, 0.2, 0.5, 0.7], [0.25, 0.35, 0.001, 0.0009, 0.3])
+    assert text == (
+        "4 components: pole atom at t=-1 (mass 0.350); ring at t=0.7000 (mass 0.300); "
+        "ring at t=0.9980 (mass 0.250); ring at t=0.2000 (mass 0.001)"
+    )
+
+
+def test_describe_rings_lists_six_and_summarises_seven():
+    t6 = np.linspace(-0.5, 0.5, 6)
+    text6 = describe_rings(t6, np.full(6, 1 / 6))
+    assert text6.startswith("6 components: ring at t=") and text6.count("; ") == 5
+    text7 = describe_rings(np.linspace(-0.6, 0.6, 7), np.full(7, 1 / 7))
+    assert text7 == "spread: 7 rings of mass >= 0.001 over t in [-0.600, 0.600]"
+
+
+# ---------------------------------------------------------------------------------------------------
+# landau_coefficient from its documented formula, with E_sigma t^4 and ||P_2||^2 by quadrature and the
+# harmonic ratios r_l = I_{l+d/2-1}(alpha) / I_{d/2-1}(alpha) by mpmath
+
+
+@pytest.mark.parametrize(("d", "alpha"), [(2, 1.5), (3, 2.0), (5, 0.7), (8, 1.0), (16, 5.0)])
+def test_landau_coefficient_against_quadrature_and_mpmath_bessel(d, alpha):
+    mp.mp.dps = 30
+    a = mp.mpf(alpha)
+    weight = lambda t: (1 - t * t) ** (mp.mpf(d - 3) / 2)  # noqa: E731  sigma's law of t (unnormalised)
+    z = mp.quad(weight, [-1, 1])
+    e4 = mp.quad(lambda t: t**4 * weight(t), [-1, 1]) / z
+    p2 = mp.quad(lambda t: (t * t - mp.mpf(1) / d) ** 2 * weight(t), [-1, 1]) / z
+    nu = mp.mpf(d) / 2 - 1
+    r1, r2 = (mp.besseli(nu + l_, a) / mp.besseli(nu, a) for l_ in (1, 2))
+    coupling = r1 * r1 / 2 + r1 * r2 * (1 - r1)
+    want = d**4 * (e4 * (r1**3 / 3 - r1**4 / 4) - p2 * coupling**2 / (2 * r2 * (2 - r2)))
+    assert landau_coefficient(d, alpha) == pytest.approx(float(want), rel=1e-11)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the vMF threshold refined between grid neighbours: the minimum of the vMF ratio found independently
+
+
+@pytest.mark.parametrize(("d", "alpha"), [(8, 1.0), (4, 1.0)])
+def test_vmf_threshold_refined_is_the_minimum_of_the_vmf_ratio(d, alpha):
+    """First-order points: the ratio (Phi(vMF_kappa) - Phi(sigma)) / A_d(kappa)^2 minimised in log kappa
+    over a wide bracket to 1e-10; its grid value is above (the refinement helps)."""
+    from scipy import optimize
+
+    from theory.regularized import surrogate_threshold
+    from theory.uniformity import phi_uniform, phi_vmf
+    from theory.vmf import mean_resultant_length
+
+    phi_s = float(phi_uniform(d, alpha))
+
+    def ratio(logk):
+        k = float(np.exp(logk))
+        return (phi_vmf(d, k, alpha) - phi_s) / mean_resultant_length(d, k) ** 2
+
+    res = optimize.minimize_scalar(
+        ratio, bounds=(np.log(0.3), np.log(300.0)), method="bounded", options={"xatol": 1e-10}
+    )
+    q, kappa = _vmf_qc_refined(d, alpha)
+    assert q == pytest.approx(float(res.fun), rel=1e-10)
+    assert kappa == pytest.approx(float(np.exp(res.x)), rel=1e-3)
+    assert q < surrogate_threshold(d, alpha).qc_global
+
+
+# ---------------------------------------------------------------------------------------------------
+# the ring searches against the best single ring computed by mpmath (Bessel / 0F1 closed forms)
+
+
+def _mp_best_ring(d, alpha, q=None):
+    """The best single ring: the ratio (Phi(ring) - Phi(sigma)) / t0^2 (q None) or J_q(ring) = Phi - q t0^2,
+    minimised by findroot on its derivative; Phi(sigma) = log G_{d+1}(alpha). Returns (value, t0)."""
+    mp.mp.dps = 30
+    a = mp.mpf(alpha)
+    phi_sigma = _mp_log_g0f1(d + 1, a)
+
+    def phi_ring(t0):
+        return a * t0 * t0 + _mp_log_g0f1(d, a * (1 - t0 * t0))
+
+    def f(t0):
+        return (phi_ring(t0) - phi_sigma) / (t0 * t0) if q is None else phi_ring(t0) - q * t0 * t0
+
+    guess = min((f(mp.mpf(k) / 100), mp.mpf(k) / 100) for k in range(5, 100))[1]
+    t_star = mp.findroot(lambda x: mp.diff(f, x), guess)
+    return f(t_star), t_star, phi_sigma
+
+
+def test_threshold_first_order_point_every_field_against_independent_values():
+    """d = 8, alpha = 1 on a small grid, max_rings = 1, three profile points: the best single ring wins
+    ("rings"); its ratio, latitude, Phi, Phi(sigma), ||m|| by mpmath; q_c_loc, q_c_vmf, c4 from their
+    references; the progress callback called 2k - 1 = 5 times with 1; the grid has 4 * 2 latitudes."""
+    calls = []
+    res = threshold(
+        8, 1.0, mean_norms=[0.3, 0.5, 0.7], n_panels=4, per_panel=2, max_rings=1, progress=calls.append
+    )
+    want, t_star, phi_sigma = _mp_best_ring(8, 1.0)
+    assert calls == [1, 1, 1, 1, 1]
+    assert res.d == 8 and res.alpha == 1.0 and res.n_grid == 8
+    assert res.attained_by == "rings"
+    assert res.q_c == res.q_c_rings == pytest.approx(float(want), rel=1e-11)
+    assert res.latitudes.tolist() == pytest.approx([float(t_star)], abs=1e-5)
+    assert res.weights.tolist() == [1.0]
+    assert res.mean_norm == pytest.approx(float(t_star), abs=1e-5)
+    assert res.phi_sigma == pytest.approx(float(phi_sigma), rel=1e-14)
+    lat = mp.mpf(res.latitudes[0])
+    assert res.phi == pytest.approx(float(_mp_phi(8, 1.0, [lat], [mp.mpf(1)])), rel=1e-13)
+    assert res.q_c_loc == pytest.approx(float(qc_local(8, 1.0)), rel=1e-14)
+    assert res.q_c_vmf == pytest.approx(_vmf_qc_refined(8, 1.0)[0], rel=1e-14)
+    assert res.q_c_vmf < res.q_c_loc and res.q_c < res.q_c_vmf * (1 - 1e-6)
+    assert res.landau_c4 == pytest.approx(landau_coefficient(8, 1.0), rel=1e-14)
+    assert res.shape == f"one ring: ring at t={float(t_star):.4f} (mass 1.000)"
+    assert res.profile_mean_norms.tolist() == [0.3, 0.5, 0.7]
+    assert res.profile_ratio.shape == (3,) and np.all(res.profile_ratio >= res.q_c * (1 - 1e-12))
+    # the single ring is stationary: no ring added anywhere lowers the ratio to first order
+    assert -1e-8 < res.stationarity_gap <= 1e-12
+    assert 0.0 <= res.exchange_gain < 1e-12
+    assert "upper bound" in res.bound
+
+
+def test_threshold_second_order_point_is_the_local_limit():
+    """d = 3, alpha = 2 (c4 > 0): q_c = q_c_loc = q_c_vMF, attained by the local limit; the rings found are
+    not below it, and their ratio is exact for the measure reported."""
+    res = threshold(3, 2.0, mean_norms=[0.5], n_panels=4, per_panel=2)
+    q_loc = float(qc_local(3, 2.0))
+    assert res.attained_by == "local limit"
+    assert res.q_c == pytest.approx(q_loc, rel=1e-14) and res.q_c_vmf == pytest.approx(q_loc, rel=1e-7)
+    assert res.q_c_rings > q_loc * (1 + 1e-6)
+    t, p = [mp.mpf(x) for x in res.latitudes], [mp.mpf(x) for x in res.weights]
+    m = mp.fsum(a * b for a, b in zip(t, p, strict=True))
+    ratio = (_mp_phi(3, 2.0, t, p) - _mp_log_g0f1(4, 2)) / m**2
+    assert res.q_c_rings == pytest.approx(float(ratio), rel=1e-10)
+    assert res.mean_norm == pytest.approx(float(abs(m)), rel=1e-12)
+    assert res.weights.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_threshold_default_grid_and_mean_norms():
+    """Defaults: n_panels = 64, per_panel = 4 (256 latitudes); mean_norms 0.05, 0.15, ..., 0.95."""
+    assert DEFAULT_MEAN_NORMS.tolist() == pytest.approx([0.05 + 0.1 * k for k in range(10)], abs=1e-12)
+    res = threshold(8, 1.0, mean_norms=[0.5])
+    assert res.n_grid == 256
+    res = threshold(8, 1.0, n_panels=4, per_panel=1)
+    assert res.profile_mean_norms.tolist() == DEFAULT_MEAN_NORMS.tolist()
+    assert res.profile_ratio.shape == (10,)
+
+
+def test_phi_profile_defaults_and_exact_ratios():
+    """phi_profile: the default grid (256 latitudes), each minimiser at the required mean, its ratio exact
+    for the measure reported (Phi by ZonalMeasure), and not above the grid's tilted uniform law (a start)."""
+    prof = phi_profile(3, 2.0, [0.2, 0.5])
+    assert prof.n_grid == 256 and prof.d == 3 and prof.alpha == 2.0
+    assert prof.mean_norms.tolist() == [0.2, 0.5]
+    phi_s = float(_mp_log_g0f1(4, 2))
+    for r, ratio, t, p in zip(prof.mean_norms, prof.ratio, prof.latitudes, prof.weights, strict=True):
+        assert np.all(p > 1e-9) and p.sum() == pytest.approx(1.0, abs=1e-12)
+        assert p @ t == pytest.approx(r, abs=1e-9)
+        meas = ZonalMeasure.rings(3, t, p)
+        assert ratio == pytest.approx((meas.phi(2.0) - phi_s) / r**2, rel=1e-7)
+        assert ratio >= float(qc_local(3, 2.0)) * (1 - 1e-9)
+
+
+def test_minimize_jq_finds_the_best_ring_above_the_threshold():
+    """d = 3, alpha = 2, q = 1.25 q_c_loc: the minimiser is the best single ring (mpmath, t0 = 0.8527);
+    gap = J_q - J_q(sigma) of the measure reported, with every field exact for it."""
+    q = 1.25 * float(qc_local(3, 2.0))
+    want, t_star, phi_sigma = _mp_best_ring(3, 2.0, q)
+    res = minimize_jq(3, 2.0, q, n_panels=4, per_panel=2)
+    assert res.d == 3 and res.alpha == 2.0 and res.q == q
+    assert res.gap == pytest.approx(float(want - phi_sigma), abs=1e-10)
+    assert res.latitudes.tolist() == pytest.approx([float(t_star)], abs=1e-5)
+    assert res.weights.tolist() == pytest.approx([1.0], abs=1e-12)
+    t = [mp.mpf(x) for x in res.latitudes]
+    p = [mp.mpf(x) for x in res.weights]
+    m = mp.fsum(a * b for a, b in zip(t, p, strict=True))
+    phi = _mp_phi(3, 2.0, t, p)
+    assert res.phi == pytest.approx(float(phi), rel=1e-13)
+    assert res.mean_norm == pytest.approx(float(abs(m)), rel=1e-13)
+    assert res.gap == pytest.approx(float(phi - q * m * m - phi_sigma), abs=1e-13)
+
+
+def test_minimize_jq_far_above_the_threshold_is_a_pole_atom():
+    """q = 10 >> q_c: J_q is least at the point mass at a pole, J_q = alpha - q (Phi(delta) = alpha)."""
+    res = minimize_jq(3, 2.0, 10.0, n_panels=4, per_panel=2)
+    assert res.latitudes.tolist() == [1.0] or res.latitudes.tolist() == [-1.0]
+    assert res.gap == pytest.approx(2.0 - 10.0 - float(_mp_log_g0f1(4, 2)), rel=1e-14)
+    assert res.mean_norm == 1.0 and res.phi == pytest.approx(2.0, rel=1e-14)
+
+
+def test_minimize_jq_at_q_zero_stays_at_sigma():
+    """q = 0: J_0 = Phi, least at sigma (Theorem: uniformity); the minimum found is the grid's copy of
+    sigma, within its quadrature error above Phi(sigma), and never below."""
+    res = minimize_jq(3, 2.0, 0.0, n_panels=4, per_panel=2)
+    assert 0.0 <= res.gap < 1e-5
+    assert res.mean_norm < 1e-6
+    assert res.phi - float(_mp_log_g0f1(4, 2)) == pytest.approx(res.gap, abs=1e-13)
