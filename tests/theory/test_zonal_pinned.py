@@ -275,7 +275,11 @@ def test_clusters_are_runs_of_adjacent_nodes_at_their_mean_latitude():
 
 @pytest.mark.parametrize(
     "d, alpha, t, p, q",
-    [(8, 1.0, [0.3], [1.0], 0.9), (3, 2.0, [-0.2, 0.6], [0.3, 0.7], 1.4), (5, 3.0, [0.9], [1.0], 0.5)],
+    [
+        (8, 1.0, [0.3], [1.0], 2.0),  # S least at the pole t = 1
+        (3, 2.0, [-0.2, 0.6], [0.3, 0.7], 1.4),  # least at t = -1
+        (8, 4.0, [-0.5, 0.5], [0.5, 0.5], 1.0),  # least inside, at the equator
+    ],
 )
 def test_stationarity_gap_and_argmin_against_the_first_variation(d, alpha, t, p, q):
     """min_t S(t) - int S dmu with S = V - 2 q m t: the minimum over a dense latitude grid refined by a
@@ -317,27 +321,35 @@ def test_stationarity_counts_the_support_when_it_is_lowest():
     assert gap == pytest.approx(min(0.0, float(s.min() - (m_phi[0] - 2 * q * t0 * t0))), abs=1e-12)
 
 
-def test_exchange_gain_is_the_best_decrease_over_the_documented_masses():
+@pytest.mark.parametrize(
+    ("t", "p", "t_low"),
+    [
+        ([0.3], [1.0], 0.65),  # the largest decrease at eps = 1e-2
+        ([0.57], [1.0], 0.705),  # largest at eps = 1e-3, not among the documented masses: 1e-4 counts
+        ([0.3, 0.7], [0.6, 0.4], 0.5),  # two rings: eps taken from each in proportion
+        ([0.3], [1.0], 0.0),  # the ratio rises at every eps: the gain is 0, not negative
+    ],
+)
+def test_exchange_gain_is_the_best_decrease_over_the_documented_masses(t, p, t_low):
     """The gain of moving eps in 1e-12, 1e-10, ..., 1e-2 of the mass to t_low: max(0, ratio - ratio of the
-    mixture), the mixtures' ratios from mpmath's Phi."""
+    mixture), the mixtures' ratios from mpmath's Phi (rel 1e-6: a difference of ratios ~1 in double)."""
     mp.mp.dps = 30
-    d, alpha, t0, t_low = 8, 1.0, 0.3, 0.65
+    d, alpha = 8, 1.0
     phi_sigma = float(_mp_log_g0f1(d + 1, alpha))  # Phi(sigma) = log G_{d+1}(alpha) (one dimension up)
-    meas = ZonalMeasure.rings(d, [t0], [1.0])
-    ratio = (float(_mp_phi(d, alpha, [mp.mpf(t0)], [mp.mpf(1)])) - phi_sigma) / t0**2
+    t_mp, p_mp = [mp.mpf(x) for x in t], [mp.mpf(x) for x in p]
+    mean = mp.fsum(a * b for a, b in zip(t_mp, p_mp, strict=True))
+    ratio = float((_mp_phi(d, alpha, t_mp, p_mp) - phi_sigma) / mean**2)
 
     def mixed(eps):
-        eps = mp.mpf(eps)
-        tt, pp = [mp.mpf(t0), mp.mpf(t_low)], [1 - eps, eps]
-        return (_mp_phi(d, alpha, tt, pp) - phi_sigma) / (pp[0] * tt[0] + pp[1] * tt[1]) ** 2
+        tt, pp = [*t_mp, mp.mpf(t_low)], [(1 - eps) * x for x in p_mp] + [eps]
+        m = mp.fsum(a * b for a, b in zip(tt, pp, strict=True))
+        return (_mp_phi(d, alpha, tt, pp) - phi_sigma) / m**2
 
-    gains = [ratio - float(mixed(10.0**k)) for k in range(-12, -1, 2)]
-    assert max(gains) == gains[-1] > 1e-3  # moving mass to t_low helps, the most at eps = 1e-2
-    assert _exchange_gain(meas, alpha, ratio, t_low, phi_sigma) == pytest.approx(max(gains), rel=1e-9)
-    # moving mass to t = 0 raises the ratio at every eps: the gain is 0, not a negative number
-    t_low = 0.0
-    assert max(ratio - float(mixed(10.0**k)) for k in range(-12, -1, 2)) < 0
-    assert _exchange_gain(meas, alpha, ratio, t_low, phi_sigma) == 0.0
+    want = max(0.0, max(ratio - float(mixed(mp.mpf(10) ** k)) for k in range(-12, -1, 2)))
+    got = _exchange_gain(ZonalMeasure.rings(d, t, p), alpha, ratio, t_low, phi_sigma)
+    assert got == pytest.approx(want, rel=1e-6, abs=1e-15)
+    if t_low == 0.0:
+        assert got == 0.0
 
 
 # ---------------------------------------------------------------------------------------------------
