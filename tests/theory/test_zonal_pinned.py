@@ -81,8 +81,26 @@ def test_best_one_ring_is_the_minimum_of_its_ratio(d, alpha, drop):
     t_star = mp.findroot(lambda x: mp.diff(ratio, x), guess)
     value, t0 = best_one_ring(d, alpha, phi_sigma)
     assert 0.02 < float(t_star) < 1.0
-    assert value == pytest.approx(float(ratio(t_star)), rel=1e-11, abs=1e-12)
-    assert t0 == pytest.approx(float(t_star), abs=1e-5)
+    # the 1-D search runs to xatol = 1e-12: the minimum to rounding, its place to ~sqrt(eps) (flat minimum)
+    assert value == pytest.approx(float(ratio(t_star)), rel=1e-13)
+    assert t0 == pytest.approx(float(t_star), abs=1e-7)
+
+
+@pytest.mark.parametrize(("phi_sigma", "t_best"), [(-100.0, 1.0), (100.0, 0.02)])
+def test_best_one_ring_at_the_ends_of_its_range(phi_sigma, t_best):
+    """The ratio is searched over t0 in [0.02, 1]: with Phi(sigma) = -100 it decreases up to the pole
+    (value alpha + 100, log G_d(0) = 0), with Phi(sigma) = 100 it is least at t0 = 0.02 (mpmath's value)."""
+    mp.mp.dps = 30
+    d, alpha = 5, 5.0
+    t = mp.mpf(t_best)
+    want = (
+        (alpha * t * t + _mp_log_g(d, alpha * (1 - t) * (1 + t)) - phi_sigma) / (t * t)
+        if t < 1
+        else alpha - phi_sigma
+    )
+    value, t0 = best_one_ring(d, alpha, phi_sigma)
+    assert value == pytest.approx(float(want), rel=1e-13)
+    assert t0 == t_best
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -443,6 +461,16 @@ def test_describe_rings_wording_order_and_defaults():
         "4 components: pole atom at t=-1 (mass 0.350); ring at t=0.7000 (mass 0.300); "
         "ring at t=0.9980 (mass 0.250); ring at t=0.2000 (mass 0.001)"
     )
+
+
+def test_describe_rings_takes_any_real_numbers():
+    """Latitudes and masses are read as float64: integers and fractions.Fraction are described alike."""
+    from fractions import Fraction
+
+    want = "one ring: ring at t=0.6000 (mass 1.000)"
+    assert describe_rings([Fraction(3, 5)], [Fraction(1)]) == want
+    assert describe_rings((Fraction(3, 5),), (1,)) == want
+    assert describe_rings([1], [2]) == "1 components: pole atom at t=+1 (mass 2.000)"
 
 
 def test_describe_rings_lists_six_and_summarises_seven():
