@@ -653,6 +653,7 @@ def _mp_value(d, alpha, t, p, q):
 
 
 _Q3 = 1.25 * float(qc_local(3, 2.0))
+_Q3_ALPHA1 = 1.25 * float(qc_local(3, 1.0))
 
 
 @pytest.mark.parametrize(
@@ -681,6 +682,7 @@ def test_polish_rings_reaches_the_best_ring_and_reports_its_exact_value(d, alpha
         (8, 1.0, [0.4, 0.8], [0.5, 0.5], None),  # the two rings meet: merged into one
         (3, 2.0, [0.5, 0.95], [0.7, 0.3], _Q3),
         (3, 2.0, [0.0], [1.0], _Q3),  # a ring stuck at the equator: only the exchange step leaves it
+        (3, 1.0, [0.0], [1.0], _Q3_ALPHA1),  # the same, with a first-order gap of -0.45 only
     ],
 )
 def test_refine_rings_merges_and_exchanges_to_the_best_ring(d, alpha, t0, p0, q):
