@@ -692,3 +692,17 @@ def test_refine_rings_merges_and_exchanges_to_the_best_ring(d, alpha, t0, p0, q)
     assert t.shape == p.shape == (1,)
     assert abs(t[0]) == pytest.approx(float(t_star), abs=1e-4) and p[0] == pytest.approx(1.0, abs=1e-14)
     assert value == pytest.approx(float(_mp_value(d, alpha, t, p, q)), rel=1e-12)
+
+
+def test_minimize_jq_mixes_rings_below_every_single_ring():
+    """d = 3, alpha = 3, q = 1.3 q_c_loc: a mixture of rings beats mpmath's best single ring (a candidate
+    of the search, so the minimum found is never above it); the gap is J_q - J_q(sigma) of the measure
+    reported (mpmath)."""
+    q = 1.3 * float(qc_local(3, 3.0))
+    ring, _, phi_sigma = _mp_best_ring(3, 3.0, q)
+    res = minimize_jq(3, 3.0, q, n_panels=4, per_panel=2)
+    assert res.gap <= float(ring - phi_sigma) - 1e-3
+    assert res.latitudes.size >= 2 and res.weights.sum() == pytest.approx(1.0, abs=1e-14)
+    assert res.gap == pytest.approx(
+        float(_mp_value(3, 3.0, res.latitudes, res.weights, q) - phi_sigma), abs=1e-12
+    )
