@@ -328,6 +328,34 @@ def test_hgr_encoder_picks_the_sign_encoder_when_it_is_best(seed):
     assert res.exact.efficiency == pytest.approx(eff, rel=1e-12)
 
 
+@pytest.mark.filterwarnings("error")
+def test_hgr_encoder_of_a_constant_x_is_the_collapsed_sign_encoder():
+    """X with one value: f1 = 0, no scale s exists, the only candidate is +-e1; it is collapsed
+    (E[u.v] = ||m||^2 = 1 = bound), so it has no efficiency, and no warning arises."""
+    res = hgr_encoder(np.array([0.3, 0.7]), np.array([[1.0], [1.0]]), d=2)
+    assert res.method == "HGR singular function: sign(f1) e1"
+    assert np.array_equal(np.abs(res.encoder), [[1.0, 0.0]])
+    ex = res.exact
+    assert (ex.alignment, ex.mean_sq_norm, ex.bound, ex.slack) == pytest.approx(
+        (1.0, 1.0, 1.0, 0.0), abs=1e-15
+    )
+    assert ex.efficiency is None
+
+
+def test_hgr_encoder_ranks_only_the_candidates_with_an_efficiency():
+    """Binary X, eta2 = 4e-12: candidates near collapse have eta2 (1 - ||m||^2) <= 1e-12, hence no
+    efficiency; the encoder returned is one with an efficiency, ~1 (every non-collapsed encoder of a
+    binary X meets the bound; a - ||m||^2 ~ 4e-12 carries a rounding error ~1e-16, so 1e-3)."""
+    eps = 1e-6
+    p0, K = np.array([0.5, 0.5]), np.array([[0.5 + eps, 0.5 - eps], [0.5 - eps, 0.5 + eps]])
+    _, f1 = _svd_hgr(p0, K)
+    effs = [_sides(p0, K, F)["efficiency"] for *_, F in _hgr_candidates(f1, 2, 33)]
+    assert any(e is None for e in effs) and any(e is not None for e in effs)
+    res = hgr_encoder(p0, K)
+    assert res.exact.eta2 == pytest.approx(4 * eps**2, rel=1e-6)
+    assert res.exact.efficiency == pytest.approx(1.0, abs=1e-3)
+
+
 def test_hgr_encoder_defaults_and_bounds():
     """d = 2 and n_scales = 33 by default; d >= 2 and n_scales >= 1 are accepted, below refused by name."""
     p0, K = _law(5, 3, 4, 0.5)
