@@ -546,8 +546,10 @@ def test_max_alignment_centred_optimum_matches_an_angle_search():
 @pytest.mark.claim("P1")
 @pytest.mark.filterwarnings("error")  # a valid search runs clean (an unknown solver option warns)
 def test_max_alignment_bound_objective_reaches_the_bound():
-    """sup of E[u.v] - (1 - eta2) ||m||^2 is eta2 (Prop. 1; attained by collapsed encoders): the search
-    ends with slack ~0 and an efficiency of ~1."""
+    """sup of E[u.v] - (1 - eta2) ||m||^2 is eta2 (Prop. 1; attained by collapsed encoders): a search
+    with the exact gradient, converged (the docstring's 'comes closest to the bound'), ends with
+    slack ~1e-15; 1e-10 leaves room for rounding (a search stopped at scipy's default tolerances
+    would end ~1e-8 away)."""
     p0, K = _law(9, 3, 3)
     res = max_alignment(p0, K, 2, objective="bound", n_restarts=1, seed=0)
-    assert abs(res.exact.slack) < 1e-12
+    assert abs(res.exact.slack) < 1e-10
