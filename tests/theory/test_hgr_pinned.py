@@ -186,16 +186,18 @@ def test_discrete_against_numpy_svd_of_q(P):
 
 
 def test_transforms_are_centered_and_normalized_on_a_skewed_table():
-    """p(x) nearly all on the first value: the documented normalization still holds tightly."""
-    P = np.array([[1 - 3e-9, 1e-9], [1e-9, 2e-9], [3e-10, 7e-10]])
+    """p(x) all but 1e-18 on the first value (sqrt p(x) is the first axis to rounding): rho is
+    numpy's s_2(Q), and f, g keep mean 0 and variance 1 to rounding (their means are sums of terms
+    p(x) f(x) of size 1e-9 that cancel)."""
+    P = np.array([[1.0, 1e-18], [1e-18, 2e-18], [3e-19, 7e-19]])
     Q, px, py, _, _ = _q(P)
     s = np.linalg.svd(Q, compute_uv=False)
     r = hgr_discrete(P)
-    assert r.rho == pytest.approx(s[1], rel=1e-9)
+    assert r.rho == pytest.approx(s[1], rel=1e-12)
     assert float(px @ r.f) == pytest.approx(0.0, abs=1e-12)
-    assert float(px @ r.f**2) == pytest.approx(1.0, abs=1e-10)
+    assert float(px @ r.f**2) == pytest.approx(1.0, abs=1e-12)
     assert float(py @ r.g) == pytest.approx(0.0, abs=1e-12)
-    assert float(py @ r.g**2) == pytest.approx(1.0, abs=1e-10)
+    assert float(py @ r.g**2) == pytest.approx(1.0, abs=1e-12)
 
 
 def _independent_tables(n):
