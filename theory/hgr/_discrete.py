@@ -83,22 +83,34 @@ def _as_joint(joint, name: str = "joint") -> np.ndarray:
     return P / total
 
 
-def _top_svd(Q2: np.ndarray, k: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Left vector, singular values (decreasing) and right vector of the top pair of ``Q2``.
+def _reflector(r: np.ndarray) -> tuple[np.ndarray, float]:
+    """Householder reflection :math:`H = I - c\\, w w^\\top` that maps ``r`` to :math:`-\\|r\\| e_1`.
+
+    Returns ``(w, c)``. H is symmetric and orthogonal; its columns 2.. are an orthonormal basis of the
+    orthogonal complement of ``r`` (whose first entry must be positive).
+    """
+    w = r.copy()
+    w[0] += np.linalg.norm(r)
+    return w, 2.0 / (w @ w)
+
+
+def _top_svd(Q: np.ndarray, k: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Left vector, singular values (decreasing) and right vector of the top pair of ``Q``.
 
     ``k=None``: one dense SVD (all singular values). ``k``: the top ``k`` by ARPACK (``svds``) when the
-    matrix is large and ``k`` small, else the dense SVD truncated.
+    matrix is large (``Q`` is the table's operator less the constants, one smaller than the table on
+    each side) and ``k`` less than its smaller side, else the dense SVD truncated.
     """
-    r = min(Q2.shape)
-    if k is None or r < _DENSE_BELOW or k >= r - 1:
-        U, s, Vt = np.linalg.svd(Q2, full_matrices=False)
+    r = min(Q.shape)
+    if k is None or r + 1 < _DENSE_BELOW or k >= r:
+        U, s, Vt = np.linalg.svd(Q, full_matrices=False)
         return U[:, 0], (s if k is None else s[:k]), Vt[0]
     from scipy.sparse.linalg import ArpackNoConvergence, svds
 
     try:
-        U, s, Vt = svds(Q2, k=k, tol=0, random_state=0)
-    except ArpackNoConvergence:  # pragma: no cover - fall back to the dense SVD
-        U, s, Vt = np.linalg.svd(Q2, full_matrices=False)
+        U, s, Vt = svds(Q, k=k, tol=0, random_state=0)
+    except ArpackNoConvergence:  # fall back to the dense SVD
+        U, s, Vt = np.linalg.svd(Q, full_matrices=False)
         return U[:, 0], s[:k], Vt[0]
     order = np.argsort(s)[::-1]
     return U[:, order[0]], s[order], Vt[order[0]]
@@ -112,10 +124,12 @@ def hgr_discrete(joint, *, n_singular: int | None = None) -> HGRResult:
         \\rho_m(X, Y) = s_2(Q), \\qquad f = u_2 / \\sqrt{p_X}, \\ g = v_2 / \\sqrt{p_Y},
 
     where :math:`s_1 = 1 \\ge s_2 \\ge \\dots` are the singular values of Q. The top pair is
-    :math:`(\\sqrt{p_X}, \\sqrt{p_Y})`, the constants; it is deflated explicitly,
-    :math:`Q_2 = Q - \\sqrt{p_X} \\sqrt{p_Y}^\\top`, whose singular values are those of Q without the 1
-    (and with a structural 0), so one SVD of :math:`Q_2` gives rho, the transforms and the spectrum
-    (a tie :math:`s_1 = s_2 = 1`, a block-diagonal table, still returns a centered pair). Used for eta^2
+    :math:`(\\sqrt{p_X}, \\sqrt{p_Y})`, the constants; it is split off exactly: with Householder
+    reflections :math:`H_X, H_Y` that map :math:`\\sqrt{p_X}, \\sqrt{p_Y}` to the first axis,
+    :math:`H_X Q H_Y = \\mathrm{diag}(1, Q_c)`, and one SVD of the compressed :math:`Q_c` (one smaller
+    on each side) gives rho, the spectrum less the 1, and transforms :math:`u = H_X (0, u_c)` orthogonal
+    to :math:`\\sqrt{p_X}` by construction: centered even at independence (rho = 0, where every
+    direction is optimal) and at a tie :math:`s_1 = s_2 = 1` (a block-diagonal table). Used for eta^2
     of Proposition 1 (arXiv 2602.24012, Prop. 1, Eq. 5).
 
     Parameters
@@ -148,18 +162,21 @@ def hgr_discrete(joint, *, n_singular: int | None = None) -> HGRResult:
     if min(Ps.shape) < 2:  # one of the variables is a constant: rho_m = 0 by convention
         return HGRResult(0.0, f, g, np.ones(1), px, py)
     Q = Ps / rx[:, None] / ry[None, :]
-    Q2 = Q - np.outer(rx, ry)
-    u, s2, v = _top_svd(Q2, None if n_singular is None else n_singular - 1)
-    # singular values of Q: the constants' 1, then those of Q2 less its structural zero (the smallest),
-    # which s2 holds only when all min(Q2.shape) values of Q2 were asked for
-    full = n_singular is None or n_singular - 1 >= min(Q2.shape)
-    sv = np.concatenate([[1.0], s2[:-1] if full else s2])
-    rho = float(min(max(s2[0], 0.0), 1.0))
-    f[sx] = u / rx
-    g[sy] = v / ry
-    if rho > 0:  # sign convention E f g = +rho
-        if float(f[sx] @ Ps @ g[sy]) < 0:
-            f, g = -f, -g
+    wx, cx = _reflector(rx)
+    wy, cy = _reflector(ry)
+    A = Q - cx * np.outer(wx, wx @ Q)  # H_X Q
+    A = A - cy * np.outer(A @ wy, wy)  # H_X Q H_Y = diag(1, Q_c) up to rounding
+    uc, s, vc = _top_svd(A[1:, 1:], None if n_singular is None else n_singular - 1)
+    sv = np.concatenate([[1.0], s])
+    rho = float(min(max(s[0], 0.0), 1.0))
+    u = np.concatenate([[0.0], uc])
+    v = np.concatenate([[0.0], vc])
+    f[sx] = (u - cx * (wx @ u) * wx) / rx
+    g[sy] = (v - cy * (wy @ v) * wy) / ry
+    # sign convention E f g = +rho: exact arithmetic gives E f g = s_2 > 0, so only rounding (rho at the
+    # 1e-16 level, near independence) makes it negative; flipping g alone flips it (flipping both would not)
+    if rho > 0 and float(f[sx] @ Ps @ g[sy]) < 0:
+        g = -g
     return HGRResult(rho, f, g, sv, px, py)
 
 
