@@ -4,7 +4,10 @@ Hypothesis profiles (select with ``HYPOTHESIS_PROFILE``):
 
 - ``ci`` (default): derandomized, so CI neither flakes nor varies between runs;
 - ``dev``: random, default example counts;
-- ``hunt``: many examples, for hunting counterexamples locally.
+- ``hunt``: many examples, for hunting counterexamples locally;
+- ``mutation``: ``ci`` without the shrink phase, for mutation runs (``scripts/mutation``): a failing
+  example fails the test just the same, and a mutant that breaks a property is not then shrunk for
+  minutes.
 """
 
 import os
@@ -15,7 +18,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(_var, "1")
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "ci",
@@ -23,6 +26,11 @@ settings.register_profile(
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "mutation",
+    parent=settings.get_profile("ci"),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
 )
 settings.register_profile("dev", deadline=None, print_blob=True)
 settings.register_profile(
