@@ -144,6 +144,16 @@ def shell_projection_tv(d: int, k: int, radial=None, *, n_nodes: int = 200) -> S
     Returns
     -------
     ShellDistance
+
+    Notes
+    -----
+    The rule over ``rho`` is not split where ``f_S(t / rho^2)`` jumps to 0 (at ``rho = sqrt(t / d)``,
+    the edge of the support of ``S``), so it is least accurate for ``t`` near ``d rho^2`` with ``d - k``
+    small: against mpmath, a uniform ``rho`` on [0.7, 1] at ``d = 5, k = 4`` gives a TV off by 1.3e-4
+    with two spurious crossings, and ``d - k = 2`` a TV off by about 5e-6; a lognormal ``rho``
+    (``s = 0.5``) puts its crossings about 3e-5 off. Raising ``n_nodes`` removes the spurious crossings
+    but converges slowly (in that uniform case the TV still moves by 1e-5 from 5000 to 10000 nodes):
+    treat such results as approximate.
     """
     from scipy.optimize import brentq
 
