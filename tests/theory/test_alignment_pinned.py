@@ -220,6 +220,39 @@ def test_alignment_exact_efficiency_is_undefined_only_when_documented():
     assert ex.efficiency == pytest.approx(ref["efficiency"], rel=1e-6) and ex.note == ""
 
 
+@pytest.mark.parametrize("t", [1e-3, 1e-4, 1e-5])
+def test_efficiency_of_a_nearly_collapsed_encoder_against_mpmath(t):
+    """(E[u.v] - ||m||^2) / (eta2 (1 - ||m||^2)) of the encoder's exact floats, evaluated in 50 digits
+    (eta2 taken as returned: the formula's evaluation is what is checked). With 1 - ||m||^2 ~ t^2 the
+    uncentred difference a - ||m||^2 in floats loses about eps / t^2 relative (1e-6 at t = 1e-5); the
+    result stays <= 1 (Prop. 1)."""
+    import mpmath as mp
+
+    p0 = np.array([0.2, 0.5, 0.3])
+    K = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.25, 0.25, 0.5]])
+    F = _unit([[np.sin(t), np.cos(t)], [-np.sin(2 * t), np.cos(2 * t)], [np.sin(0.5 * t), np.cos(0.5 * t)]])
+    ex = alignment_exact(p0, K, F)
+    with mp.workdps(50):
+        # the law of the inputs as floats, normalised exactly (their float sums are 1 only to an ulp, and
+        # an ulp of total mass moves a - ||m||^2 by about as much as a collapsed encoder's whole value)
+        q = [mp.mpf(v) for v in p0]
+        q = [v / sum(q) for v in q]
+        Kr = [[mp.mpf(v) for v in row] for row in K]
+        Kr = [[v / sum(row) for v in row] for row in Kr]
+        P = [[sum(q[z] * Kr[z][x] * Kr[z][y] for z in range(3)) for y in range(3)] for x in range(3)]
+        px = [sum(row) for row in P]
+        f = [[mp.mpf(v) for v in row] for row in F]
+        a = sum(P[x][y] * (f[x][0] * f[y][0] + f[x][1] * f[y][1]) for x in range(3) for y in range(3))
+        m = [sum(px[x] * f[x][k] for x in range(3)) for k in range(2)]
+        m2 = m[0] ** 2 + m[1] ** 2
+        # 1 = E||f||^2 for unit rows; the float rows are unit only to an ulp, which is a relative eps/t^2
+        # of 1 - ||m||^2, so the rows' own norms stand in for 1
+        norm2 = sum(px[x] * (f[x][0] ** 2 + f[x][1] ** 2) for x in range(3))
+        eff = (a - m2) / (mp.mpf(ex.eta2) * (norm2 - m2))
+    assert ex.efficiency == pytest.approx(float(eff), rel=1e-9, abs=0)
+    assert ex.efficiency <= 1.0
+
+
 @pytest.mark.parametrize("fn", ["alignment_exact", "hgr_encoder", "max_alignment"])
 def test_the_law_is_validated_by_name(fn):
     """p0 and channel errors name their argument; a channel with the wrong number of rows says it

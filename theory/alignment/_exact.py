@@ -36,7 +36,8 @@ class ExactAlignment(ResultMixin):
         bound - alignment (>= 0 by Prop. 1).
     efficiency : float or None
         (alignment - ||m||^2) / (eta2 (1 - ||m||^2)), the share of the variance part of the bound that
-        the encoder attains (<= 1 by Prop. 1; = 1 at the bound). None only when
+        the encoder attains (<= 1 by Prop. 1; = 1 at the bound), computed from the centred features
+        f^(x) - m so that it stays accurate for a nearly collapsed encoder. None only when
         eta2 (1 - ||m||^2) <= 1e-12 (independent views or a collapsed encoder, where the bound is
         trivially an equality); ``note`` says so.
     note : str
@@ -107,9 +108,14 @@ def _exact(p0: np.ndarray, K: np.ndarray, F: np.ndarray, eta2: float) -> ExactAl
     m = F.T @ px
     m2 = float(m @ m)
     bound = eta2 + (1.0 - eta2) * m2
-    den = eta2 * (1.0 - m2)
+    # a - ||m||^2 and 1 - ||m||^2 from the centred features G = F - m (both views have the marginal
+    # px): E[g(X) . g(Y)] and E||g(X)||^2, free of the cancellation of a and ||m||^2 near 1 that put the
+    # efficiency of a nearly collapsed encoder up to 1e-4 above 1
+    G = F - m
+    var = float(px @ np.einsum("xk,xk->x", G, G))
+    den = eta2 * var
     if den > 1e-12:
-        eff, note = (a - m2) / den, ""
+        eff, note = float(np.einsum("xy,xk,yk->", P, G, G)) / den, ""
     else:
         eff, note = None, "efficiency undefined: eta2 (1 - ||m||^2) = 0 (the bound holds with equality)"
     return ExactAlignment(a, m, m2, eta2, bound, bound - a, eff, note)
