@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+from tests.theory._mpref import sign_change_roots
 from theory import sphere
 from theory.sphere import (
     chi_shell,
@@ -73,14 +74,7 @@ def _mp_reference(d: int, k: int, dps: int = 40):
             return a * mp.log1p(-s / d_) + s / 2 - log_nf + log_ng
 
         top = min(d_, mp.mpf(k) + 62 + 10 * mp.sqrt(k))
-        n = 400
-        grid = [top * (i + mp.mpf(1) / 2) / n for i in range(n)]
-        vals = [lr(s) for s in grid]
-        roots = [
-            mp.findroot(lr, (grid[i], grid[i + 1]), solver="anderson")
-            for i in range(n - 1)
-            if (vals[i] > 0) != (vals[i + 1] > 0)
-        ]
+        roots = sign_change_roots(lr, top, 400)
         extra = [p for p in (k + 2 + 30 * mp.sqrt(k + 2), mp.mpf(k) + 202) if p < d_]
         pts = sorted({mp.mpf(0), *roots, d_, *extra})
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from tests.theory._mpref import sign_change_roots
 from theory.sphere import (
     chi_shell,
     diaconis_freedman_bound,
@@ -68,14 +69,7 @@ def _mp_projection(d: int, k: int, dps: int = 30):
             return logf(s) - logg(s)
 
         top = min(d_, mp.mpf(k) + 60 + 10 * mp.sqrt(k))
-        n = 80
-        grid = [top * (i + mp.mpf(1) / 2) / n for i in range(n)]
-        vals = [lr(s) for s in grid]
-        roots = [
-            mp.findroot(lr, (grid[i], grid[i + 1]), solver="anderson")
-            for i in range(n - 1)
-            if (vals[i] > 0) != (vals[i + 1] > 0)
-        ]
+        roots = sign_change_roots(lr, top, 80)
         pts = sorted({mp.mpf(0), *roots, *(p for p in (mp.mpf(k) + 2, mp.mpf(k) + 80) if p < d_), d_})
 
         def f(s):
