@@ -91,8 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         help="train the Table-1 rows with their controls",
         formatter_class=Formatter,
         description="Train the Table-1 rows at CPU scale (each with its epoch-0 and control-objective "
-        "controls) and write results/table1.json and results/table1.png (about 35 minutes on 2 cores; "
-        "--publish writes docs/data/table1.json and docs/figures/table1.png, which the claims read).",
+        "controls) and write results/table1.json and results/table1.png (about 8 minutes on 2 idle cores, "
+        "several times that on a loaded machine; --publish writes docs/data/table1.json and "
+        "docs/figures/table1.png, which the claims read).",
     )
     _outputs_args(t, "table1")
     t.add_argument("--runs", default="results/table1", help="folder of the run directories")
