@@ -42,6 +42,9 @@ _WIN_RTOL = 1e-6
 _KL_MIN = 1e-3
 _BETA_MEAN_NORMS = np.round(np.linspace(0.1, 0.9, 9), 10)
 _OPTS = {"maxiter": 3000, "ftol": 1e-15}
+# the final polish stops on ftol only: the ratio can be ~1e-3, where L-BFGS-B's default absolute gtol (1e-5)
+# ends it before its first step
+_POLISH = {**_OPTS, "gtol": 0.0}
 
 
 def beta_local(d: int, alpha: float, q: float) -> float:
@@ -286,7 +289,7 @@ def beta_threshold(
             for c0 in (coef[i], None):
                 c = coef[i]
                 if c0 is not None:
-                    res = optimize.minimize(fam.neg_ratio, c0, jac=True, method="L-BFGS-B", options=_OPTS)
+                    res = optimize.minimize(fam.neg_ratio, c0, jac=True, method="L-BFGS-B", options=_POLISH)
                     c = res.x
                 _, _, kl, num, _, m = fam.parts(c)
                 val = num / kl if kl > _KL_MIN else -np.inf  # KL -> 0 is the local limit, analytic
