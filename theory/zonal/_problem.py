@@ -128,7 +128,8 @@ class RingGrid:
         L-BFGS on the logits ``z``, then exchange steps: where the reduced gradient is below its
         ``p``-mean by more than ``1e-6`` (relative) somewhere, mass added there lowers the objective to
         first order (the logits' gradient cannot see it when the mass is ~0): ``1e-3`` of the mass moves
-        there and L-BFGS runs again.
+        there and L-BFGS runs again. ``rounds`` caps the L-BFGS runs and ``maxiter`` the iterations of
+        each (default ``4000``); after the last round an exchange step found is still taken.
         Returns ``(value, p, z)``.
         """
         state: dict = {}

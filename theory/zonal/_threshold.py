@@ -41,6 +41,7 @@ BOUND_TEXT = (
 )
 
 _WIN_RTOL = 1e-6
+_VMF_ROUNDING = 64.0 * np.finfo(np.float64).eps
 
 
 def landau_coefficient(d: int, alpha: float) -> float:
@@ -118,7 +119,8 @@ class ZonalThreshold(ResultMixin):
         The global threshold over the vMF family (:func:`theory.regularized.surrogate_threshold`,
         refined by a 1-D minimisation around its grid minimum).
     kappa_vmf : float
-        Where it is attained.
+        Where it is attained (``0.0``: the ``kappa -> 0`` limit, ``q_c_vmf = q_c_loc``; a vMF ratio below
+        ``q_c_loc`` by less than its rounding error counts as that limit).
     q_c_loc : float
         :math:`d\\,a(2-a)/2`, :math:`a = A_d(\\alpha)`: the ``||m|| -> 0`` limit of the ratio over all
         measures (proved to second order in the package docstring).
@@ -179,7 +181,12 @@ class ZonalThreshold(ResultMixin):
 
 def _vmf_qc_refined(d: int, alpha: float) -> tuple[float, float]:
     """q_c over the vMF family: :func:`theory.regularized.surrogate_threshold` on its grid, refined by a
-    1-D minimisation in ``log kappa`` between the grid neighbours; ``(q_c_vmf, kappa)``."""
+    1-D minimisation in ``log kappa`` between the grid neighbours; ``(q_c_vmf, kappa)``.
+
+    A minimum below ``q_c_loc`` by less than the rounding error of the ratio,
+    ``64 eps (1 + |Phi(sigma)|) / A_d(kappa)^2``, is not resolved from the ``kappa -> 0`` limit: then
+    ``(q_c_loc, 0.0)``.
+    """
     coarse = surrogate_threshold(d, alpha)
     phi_s = float(phi_uniform(d, alpha))
 
@@ -190,8 +197,15 @@ def _vmf_qc_refined(d: int, alpha: float) -> tuple[float, float]:
     k0 = np.log(coarse.kappa_at_global)
     res = optimize.minimize_scalar(ratio, bounds=(k0 - 0.12, k0 + 0.12), method="bounded")
     if res.fun < coarse.qc_global:
-        return float(res.fun), float(np.exp(res.x))
-    return float(coarse.qc_global), float(coarse.kappa_at_global)
+        q, kappa = float(res.fun), float(np.exp(res.x))
+    else:
+        q, kappa = float(coarse.qc_global), float(coarse.kappa_at_global)
+    # the numerator is a difference of two numbers of size |Phi(sigma)|: its rounding over A_d^2 bounds the
+    # ratio's error, which near kappa = 0 (A_d ~ kappa / d) can be larger than the ratio's dip below q_loc
+    noise = _VMF_ROUNDING * (1.0 + abs(phi_s)) / mean_resultant_length(d, kappa) ** 2
+    if q > coarse.qc_local - noise:
+        return float(coarse.qc_local), 0.0
+    return q, kappa
 
 
 def _merge(t: np.ndarray, p: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray, np.ndarray]:
