@@ -539,10 +539,12 @@ def test_ring_grid_holds_sigmas_nodes_and_the_kernel(grid):
     assert grid.phi_sigma == pytest.approx(float(mp.log(mp.besseli(1, 2.5) * 2 / 2.5)), rel=1e-13)
 
 
-def test_ring_grid_alpha_limit_is_300():
-    RingGrid(3, 300.0, 1, 2)
-    with pytest.raises(ValueError, match=r"^alpha must be <= 300"):
-        RingGrid(3, 300.5, 1, 2)
+def test_ring_grid_at_alpha_300_keeps_every_kernel_entry_above_exp_minus_600():
+    """alpha = 300, the largest the grid searches accept (checked on their entry): a row of log K spans at
+    most 2 alpha, so no entry of exp(log K - row max) underflows."""
+    g = RingGrid(3, 300.0, 1, 2)
+    assert g.E.max() == 1.0 and g.E.min() >= math.exp(-600.0)
+    np.testing.assert_allclose(g.E.max(axis=1), 1.0, rtol=0)
 
 
 def _phi_p(k, p):

@@ -29,6 +29,10 @@ class RingGrid:
 
     The grid is sigma's composite Gauss-Legendre rule in ``theta``, so the law ``p = W`` is sigma to
     quadrature accuracy and every ring mixture on the grid is an exact zonal measure.
+
+    ``alpha <= 300`` is assumed: a row of ``log K`` spans up to ``2 alpha``, so ``exp(log K - row max)``
+    stays above ``exp(-600)`` (no entry underflows to 0). The public grid searches check it on entry
+    (``_check_grid_args`` in :mod:`theory.zonal._search`).
     """
 
     def __init__(self, d: int, alpha: float, n_panels: int, per_panel: int):
@@ -37,8 +41,6 @@ class RingGrid:
         self.t, self.sin = np.cos(theta), np.sin(theta)
         lk = _log_kernel(d, alpha, self.t, self.sin, self.t, self.sin)
         self.c = lk.max(axis=1)
-        if 2.0 * alpha > 600.0:  # exp(lk - c) could underflow to 0 in a whole row: refuse the fast path
-            raise ValueError(f"alpha must be <= 300 for the grid searches; got {alpha}")
         self.E = np.exp(lk - self.c[:, None])
         self.ET = np.ascontiguousarray(self.E.T)
         self.phi_sigma = float(phi_uniform(d, alpha))

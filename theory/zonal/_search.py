@@ -247,6 +247,9 @@ class PhiProfile(ResultMixin):
 
 
 def _check_grid_args(d, alpha, n_panels, per_panel):
+    """The arguments shared by the grid searches, checked before any work: ``d >= 2``, ``0 < alpha <= 300``
+    (the kernel of :class:`RingGrid` is stored as ``exp(log K - row max)``, whose entries reach
+    ``exp(-2 alpha)``: no underflow to 0 up to 300), ``n_panels >= 4``, ``per_panel >= 1``."""
     d = _check_d(d)
     alpha = check_real(alpha, "alpha", low=0.0, low_open=True, high=300.0)
     return d, alpha, check_int(n_panels, "n_panels", low=4), check_int(per_panel, "per_panel", low=1)
