@@ -62,7 +62,7 @@ QUICK_SIZES = {
 }
 """Smoke-run sizes (never published)."""
 
-ALGORITHM = "zonal-search-3"
+ALGORITHM = "zonal-search-4"
 """Version of the search; part of every point's key (a changed search never reuses old points)."""
 
 
