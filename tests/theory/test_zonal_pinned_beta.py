@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from scipy import optimize
 
 from theory.uniformity import phi_vmf
 from theory.vmf import kl_vmf_uniform, mean_resultant_length
 from theory.zonal import beta_threshold
+from theory.zonal._beta import _ratio_on
 
 D, ALPHA, ETA2 = 64, 4.0, 0.0  # an interior vMF maximum (kappa about 30)
 
@@ -67,3 +69,16 @@ def test_degree_one_tie_is_reported_as_vmf(result, vmf_sup):
     assert abs(result.beta_density / vmf_sup[0] - 1.0) < 1e-7
     assert result.beta_vmf == pytest.approx(vmf_sup[0], rel=1e-9)
     assert result.attained_by == "vMF"
+
+
+@pytest.mark.parametrize(("d", "alpha"), [(16, 0.5), (32, 10.0)])
+def test_density_reported_where_no_density_wins_is_resolved_by_the_rule(d, alpha):
+    # where every ratio found is negative (beta* = 0), its supremum 0 is approached only as KL -> inf;
+    # the density reported must stay one the rule resolves: its ratio on a rule with 4x the panels and
+    # 2x the nodes per panel (a different quadrature of the same integrals) agrees to 1e-6 (1e-12 and
+    # 1.2e-7 here; a density polished towards KL -> inf is off by ~1e-2)
+    res = beta_threshold(d, alpha, 0.36)
+    assert res.attained_by == "zero" and res.beta_density < 0
+    q = alpha * (1.0 - 0.36)
+    fine = _ratio_on(d, alpha, q, np.asarray(res.coefficients), 4 * 64, 2 * 8)
+    assert abs(fine - res.beta_density) < 1e-6

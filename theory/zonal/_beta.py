@@ -286,11 +286,13 @@ def beta_threshold(
             run(i, coef[i + 1][1:])
         best = (-np.inf, None)
         for i in np.argsort(prof)[::-1][:2]:
-            for c0 in (coef[i], None):
-                c = coef[i]
-                if c0 is not None:
-                    res = optimize.minimize(fam.neg_ratio, c0, jac=True, method="L-BFGS-B", options=_POLISH)
-                    c = res.x
+            cands = [coef[i]]
+            # a ratio <= 0 is not polished: its numerator is bounded (|Phi| <= alpha), so its supremum 0 is
+            # approached only as KL -> inf, where the rule stops resolving the density; beta* takes 0 anyway
+            if prof[i] > 0:
+                res = optimize.minimize(fam.neg_ratio, coef[i], jac=True, method="L-BFGS-B", options=_POLISH)
+                cands.insert(0, res.x)
+            for c in cands:
                 _, _, kl, num, _, m = fam.parts(c)
                 val = num / kl if kl > _KL_MIN else -np.inf  # KL -> 0 is the local limit, analytic
                 if np.all(np.isfinite(c)) and val > best[0]:
