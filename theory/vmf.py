@@ -53,8 +53,7 @@ __all__ = [
 
 def _psi(d: int, x):
     """:math:`\\psi_d(x) = \\Phi(\\sigma)|_{\\alpha = x}` (no validation; ``x >= 0`` float or array)."""
-    out = log_iv_normalized(0.5 * d - 1.0, x)
-    return float(out) if np.ndim(out) == 0 else out
+    return log_iv_normalized(0.5 * d - 1.0, x)
 
 
 _LARGE_KAPPA = 100.0
@@ -263,7 +262,7 @@ def log_inner_vmf_mixture(u, weights, means, kappas, alpha: float) -> np.ndarray
     u : array_like, shape (n, d)
         Points of the sphere.
     weights : array_like, shape (K,)
-        Positive mixture weights (normalised).
+        Positive mixture weights (divided by their sum).
     means : array_like, shape (K, d)
         Unit mean directions.
     kappas : array_like, shape (K,)
@@ -297,7 +296,7 @@ def sample_vmf_mixture(n_samples: int, weights, means, kappas, seed=None) -> np.
     n_samples : int
         Number of points.
     weights : array_like, shape (K,)
-        Positive mixture weights (normalised).
+        Positive mixture weights (divided by their sum).
     means : array_like, shape (K, d)
         Unit mean directions, ``d >= 2``.
     kappas : array_like, shape (K,)
