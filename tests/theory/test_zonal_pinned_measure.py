@@ -259,6 +259,12 @@ def test_rings_copies_its_input():
             r"^log_f must return finite",
         ),
         (lambda: ZonalMeasure.from_density(3, lambda t: t, 0, 4), ValueError, r"^n_panels must be >= 1"),
+        (
+            lambda: ZonalMeasure.from_density(3, lambda t: t).sample(3),
+            ValueError,
+            r"^sample needs a ring mixture, a histogram density or a vMF law; this density \(from_density\) "
+            r"is known only at its quadrature nodes$",
+        ),
         (lambda: ZonalMeasure.uniform(1), ValueError, r"^d must be >= 2"),
         (lambda: ZonalMeasure.uniform(3, 4, 0), ValueError, r"^per_panel must be >= 1"),
         (lambda: ZonalMeasure.vmf(1, 1.0), ValueError, r"^d must be >= 2"),
