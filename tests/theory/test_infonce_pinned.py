@@ -1,8 +1,8 @@
 """Pinned behaviour of :mod:`theory.infonce` that mutation testing showed unchecked.
 
 ``infonce_convergence`` at its smallest sizes is held against the same Monte Carlo written out with the
-same generator (u ~ sigma, v = u, one replicate after another), and its progress bar against what
-``progress`` promises.
+same generator (u ~ sigma, v = u, one replicate after another), its population value L against mpmath's
+Bessel function (30 digits), and its progress bar against what ``progress`` promises.
 """
 
 import numpy as np
@@ -24,7 +24,26 @@ def test_convergence_is_the_monte_carlo_written_out():
             vals.append(infonce_loss(u, u.copy(), alpha) - np.log(n))
         assert res.mean[i] == pytest.approx(np.mean(vals), rel=1e-12)
         assert res.spread[i] == pytest.approx(np.std(vals, ddof=1), rel=1e-10)
+        assert res.se[i] == pytest.approx(np.std(vals, ddof=1) / np.sqrt(n_rep), rel=1e-10)
     assert res.N.tolist() == [2, 3]
+
+
+def test_convergence_limit_bias_and_rate_against_mpmath():
+    # v = u: L = -alpha + Phi(sigma), Phi(sigma) = log[Gamma(d/2) (alpha/2)^(1 - d/2) I_{d/2-1}(alpha)]
+    # in 30 digits; the rate of two batch sizes is the slope through their two log |bias| points
+    import mpmath as mp
+
+    d, alpha, Ns = 5, 3.0, (2, 3)
+    res = infonce_convergence(d, alpha, np.inf, Ns=Ns, n_rep=3, seed=7)
+    with mp.workdps(30):
+        nu = mp.mpf(d) / 2 - 1
+        phi = mp.log(mp.gamma(mp.mpf(d) / 2) * (mp.mpf(alpha) / 2) ** (-nu) * mp.besseli(nu, alpha))
+        L = float(-alpha + phi)
+    assert res.L == pytest.approx(L, rel=1e-13)
+    bias = np.asarray(res.mean) - L
+    assert np.allclose(res.bias, bias, rtol=0, atol=1e-12)
+    slope = (np.log(abs(bias[1])) - np.log(abs(bias[0]))) / (np.log(3.0) - np.log(2.0))
+    assert res.rate == pytest.approx(slope, rel=1e-9)
 
 
 def test_progress_bar_only_when_asked(capsys):
