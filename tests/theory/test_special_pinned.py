@@ -58,3 +58,28 @@ def test_scalar_in_scalar_out():
 def test_log_sphere_area_from_d_1():
     assert log_sphere_area(1) == pytest.approx(math.log(2.0), rel=1e-15)  # S^0 = {-1, 1}
     assert log_sphere_area(3) == pytest.approx(math.log(4 * math.pi), rel=1e-15)
+
+
+@pytest.mark.parametrize("x", [5e-324, 1.5e-323, 3.5e-323, 1e-315, 4.4e-308])
+@pytest.mark.parametrize("nu", [0.5, 1.0, 3.0])
+def test_log_iv_at_subnormal_arguments(nu, x):
+    # x / 2 rounds (or underflows to 0) below the normal range: log(x/2) must not come from it
+    with mp.workdps(40):
+        ref = float(mp.log(mp.besseli(nu, mp.mpf(x))))
+    assert log_iv(nu, x) == pytest.approx(ref, rel=1e-14)
+
+
+@pytest.mark.parametrize("bad", [True, np.bool_(False), "2.0", b"2", None, [[1.0, 2.0], [3.0]]])
+def test_non_numbers_are_refused_with_the_argument_named(bad):
+    with pytest.raises(TypeError, match=r"^nu must be a real number or an array of real numbers; got "):
+        log_iv(bad, 1.0)
+
+
+def test_integer_arguments_are_accepted_as_reals():
+    nu, x = np.array([0, 1, 3], dtype=np.int64), np.array([2, 5, 40], dtype=np.int32)
+    got = log_iv(nu, x)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, [_mp_log_iv(n, v) for n, v in ((0, 2), (1, 5), (3, 40))], rtol=1e-13)
+    assert log_iv_normalized(2, 3) == pytest.approx(
+        _mp_log_iv(2, 3) + math.log(2.0) - 2 * math.log(1.5), rel=1e-13
+    )
