@@ -71,7 +71,6 @@ DEBYE_U: tuple[tuple[float, ...], ...] = (
 _SERIES_TERMS = 60
 _IVE_MIN = 1e-280
 _LN2 = float(np.log(2.0))
-_HALVES_EXACTLY = 2.0 * float(np.finfo(np.float64).tiny)  # x / 2 is a normal float (exact) from here
 
 
 D_MAX = 2**53
@@ -313,14 +312,9 @@ def log_iv(nu, x) -> np.ndarray:
     x = _as_nonneg_array(x, "x")
     nu, x = np.broadcast_arrays(nu, x)
     scaled = np.asarray(log_iv_scaled(nu, x), dtype=np.float64)
-    # log(x/2): 0.5 * x is exact only while it stays a normal float; below, log(x) - log(2)
-    lx = np.where(
-        x >= _HALVES_EXACTLY,
-        np.log(0.5 * np.maximum(x, _HALVES_EXACTLY)),
-        np.log(np.where(x > 0, x, 1.0)) - _LN2,
-    )
-    lx = np.where(x > 0, lx, -np.inf)
+    # log(x/2) as log(x) - log 2: x / 2 would round, or underflow to 0, below the normal range
     with np.errstate(invalid="ignore"):  # 0 * -inf at nu = 0, x = 0, discarded by the where
+        lx = np.where(x > 0, np.log(np.where(x > 0, x, 1.0)) - _LN2, -np.inf)
         powpart = np.where(nu > 0, nu * lx, 0.0)
     out = scaled + powpart
     return out[()] if np.ndim(out) == 0 else out
