@@ -71,7 +71,7 @@ def test_degree_one_tie_is_reported_as_vmf(result, vmf_sup):
     assert result.attained_by == "vMF"
 
 
-@pytest.mark.parametrize(("d", "alpha"), [(16, 0.5), (32, 10.0)])
+@pytest.mark.parametrize(("d", "alpha"), [(16, 0.5), pytest.param(32, 10.0, marks=pytest.mark.slow)])
 def test_density_reported_where_no_density_wins_is_resolved_by_the_rule(d, alpha):
     # where every ratio found is negative (beta* = 0), its supremum 0 is approached only as KL -> inf;
     # the density reported must stay one the rule resolves: its ratio on a rule with 4x the panels and
