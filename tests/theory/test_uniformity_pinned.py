@@ -63,3 +63,44 @@ def test_lazy_infonce_names():
     assert uni.infonce_loss is theory.infonce.infonce_loss
     with pytest.raises(AttributeError, match=r"module 'theory\.uniformity' has no attribute 'nope'"):
         uni.nope  # noqa: B018
+
+
+@pytest.mark.claim("T1")
+@pytest.mark.parametrize(("n", "weighted"), [(1030, False), (2100, True)])
+def test_phi_discrete_past_one_block(n, weighted):
+    # more atoms than one log-sum-exp block (1024 rows): every row must be counted once; the direct
+    # double sum sum_i w_i log sum_j w_j exp(alpha x_i.x_j) written out with plain exp
+    rng = np.random.default_rng(21)
+    x = sample_uniform(n, 3, seed=rng)
+    alpha = 2.0
+    w = rng.uniform(0.5, 1.5, n) if weighted else np.ones(n)
+    w = w / w.sum()
+    direct = float(w @ np.log(np.exp(alpha * (x @ x.T)) @ w))
+    got = uni.phi(x, alpha, weights=w if weighted else None)
+    assert got == pytest.approx(direct, rel=1e-12)
+
+
+@pytest.mark.claim("T1")
+@pytest.mark.parametrize(("kappa", "alpha"), [(1000.0, 10.0), (5000.0, 1.0)])
+def test_phi_vmf_d3_concentrated_against_mpmath(kappa, alpha):
+    # d = 3 and a concentrated vMF: with u = 1 - t the law of u is kappa e^{-kappa u} / (1 - e^{-2 kappa})
+    # on [0, 2] and E_v exp(alpha w.v) = (sinh r / r) / (sinh kappa / kappa), r^2 = kappa^2 + alpha^2
+    # + 2 kappa alpha (1 - u); mpmath quadrature at 30 digits, split at multiples of 1/kappa
+    import mpmath as mp
+
+    with mp.workdps(30):
+        k, a = mp.mpf(kappa), mp.mpf(alpha)
+
+        def log_sinhc(r):
+            # log(sinh r / r) = r - log(2 r) + log(1 - e^{-2 r})
+            return r - mp.log(2 * r) + mp.log1p(-mp.exp(-2 * r))
+
+        def integrand(u):
+            r = mp.sqrt(k * k + a * a + 2 * k * a * (1 - u))
+            return (log_sinhc(r) - log_sinhc(k)) * k * mp.exp(-k * u) / (-mp.expm1(-2 * k))
+
+        cuts = [mp.mpf(0)] + [mp.mpf(c) / k for c in (1, 4, 16, 64, 256)] + [mp.mpf(2)]
+        ref = float(mp.quad(integrand, cuts))
+    # phi_vmf subtracts psi_3(r) - psi_3(kappa), both about kappa: float cancellation costs about
+    # kappa * 2.2e-16 absolute (1.1e-12 at kappa = 5000), hence 1e-10 as in the moderate-kappa test
+    assert uni.phi_vmf(3, kappa, alpha) == pytest.approx(ref, rel=1e-10)
