@@ -91,6 +91,48 @@ def test_two_workers_give_the_results_of_one_process(cache_folder):
     assert _plain(one) == _plain(two)
 
 
+_FORK_AFTER_PARALLEL_WORK = """
+import json, sys
+import numpy as np
+import torch
+import claims.report as report
+from tests.claims.test_report_cache import _plain
+
+torch.set_num_threads(2)
+a = torch.randn(512, 512, dtype=torch.float64)
+for _ in range(20):
+    a = torch.tanh(a @ a / 512)  # the parent's OpenMP pool has run
+b = np.random.default_rng(0).standard_normal((400, 400))
+(b @ b).sum()  # and its BLAS threads
+one = report.run_checks(["R", "R-N"], progress=False, jobs=1, cache=False)
+two = report.run_checks(["R", "R-N"], progress=False, jobs=2, cache=False)
+print(report._start_method(), _plain(one) == _plain(two))
+"""
+
+
+def test_workers_after_parallel_torch_and_blas_work_in_the_parent(tmp_path):
+    # forked workers (Linux) start from a parent whose OpenMP and BLAS thread pools have run; they must
+    # neither hang (the subprocess has a time limit) nor differ from one process
+    import subprocess
+    import sys
+
+    from theory._io import repo_root
+
+    env = {**__import__("os").environ, CACHE_ENV: str(tmp_path / "cache")}
+    res = subprocess.run(
+        [sys.executable, "-c", _FORK_AFTER_PARALLEL_WORK],
+        cwd=repo_root(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    method, same = res.stdout.split()
+    assert same == "True"
+    assert method == ("fork" if sys.platform.startswith("linux") else "spawn")
+
+
 @pytest.mark.parametrize(
     "jobs, exc", [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
 )
