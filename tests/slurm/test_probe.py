@@ -54,6 +54,30 @@ def test_sinfo_listing_is_read_for_a_default_partition_that_takes_jobs(tmp_path,
         assert isinstance(found, str) and expected in found
 
 
+def test_controller_down_is_reported_without_waiting_for_sinfo(tmp_path):
+    # scontrol beside sinfo says the controller is down: probe answers from it, never runs sinfo
+    _fake(tmp_path, "scontrol", "echo 'Slurmctld(primary) at vm is DOWN'; echo '** RESTORE **'; exit 1")
+    marker = tmp_path / "sinfo-ran"
+    exe = _fake(tmp_path, "sinfo", f"touch {marker}; printf 'debug*|idle\\n'")
+    why = probe(exe)
+    assert isinstance(why, str) and "scontrol ping" in why and "at vm is DOWN" in why
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "ping",
+    [
+        "echo 'Slurmctld(primary) at vm is UP'",
+        "echo 'Slurmctld(primary) at a is DOWN'; echo 'Slurmctld(backup) at b is UP'",
+        "echo 'something else'; exit 3",  # an answer it cannot read: sinfo decides
+    ],
+)
+def test_controller_up_or_unclear_leaves_the_answer_to_sinfo(tmp_path, ping):
+    _fake(tmp_path, "scontrol", ping)
+    exe = _fake(tmp_path, "sinfo", "printf 'debug*|idle\\n'")
+    assert probe(exe) == Cluster("debug", ("idle",))
+
+
 def test_sacct_without_accounting_says_why(tmp_path):
     exe = _fake(tmp_path, "sacct", "echo 'Slurm accounting storage is disabled' >&2; exit 1")
     why = sacct_reason(exe)
