@@ -92,7 +92,6 @@ def test_two_workers_give_the_results_of_one_process(cache_folder):
 
 
 _FORK_AFTER_PARALLEL_WORK = """
-import json, sys
 import numpy as np
 import torch
 import claims.report as report
@@ -116,13 +115,13 @@ def test_workers_after_parallel_torch_and_blas_work_in_the_parent(tmp_path):
     import subprocess
     import sys
 
+    from tests._env import checkout_env
     from theory._io import repo_root
 
-    env = {**__import__("os").environ, CACHE_ENV: str(tmp_path / "cache")}
     res = subprocess.run(
         [sys.executable, "-c", _FORK_AFTER_PARALLEL_WORK],
         cwd=repo_root(),
-        env=env,
+        env=checkout_env(**{CACHE_ENV: str(tmp_path / "cache")}),
         capture_output=True,
         text=True,
         timeout=300,
