@@ -70,6 +70,12 @@ DEBYE_U: tuple[tuple[float, ...], ...] = (
 
 _SERIES_TERMS = 60
 _IVE_MIN = 1e-280
+#: Order from which the Bessel regime of :func:`log_iv_normalized` folds Stirling's series into the
+#: uniform expansion (:func:`_debye_log_iv_normalized`). Below it ``log ive + x - nu log(x/2) +
+#: gammaln(nu + 1)`` loses about ``nu`` ulps to cancellation (2.5e-13 relative at ``nu = 256``, 1e-8 at
+#: ``nu = 5e6``, against mpmath) while the five Debye terms miss by about ``0.04 nu^-5`` (7e-12 at
+#: ``nu = 64``); measured, the two meet between ``nu = 128`` and ``192``.
+_NU_DEBYE = 192.0
 _LN2 = float(np.log(2.0))
 
 
@@ -144,6 +150,34 @@ def _debye_log_iv(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
 _HANKEL_TERMS = 10
 
 
+def _debye_log_iv_normalized(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``log[Gamma(nu+1) (x/2)^(-nu) I_nu(x)]`` from the uniform expansion, with no cancellation.
+
+    .. math::
+        \\nu\\big[(s-1) - \\log\\big(1 + \\tfrac{s-1}{2}\\big)\\big] - \\tfrac12\\log s
+        + \\log\\sum_{k=0}^{4} \\frac{u_k(1/s)}{\\nu^k} + R(\\nu),
+        \\qquad s = \\sqrt{1 + (x/\\nu)^2},\\quad s - 1 = \\frac{(x/\\nu)^2}{s + 1},
+
+    DLMF 10.41.3 for :math:`\\log I_\\nu(\\nu z)` with :math:`\\log\\Gamma(\\nu+1) = (\\nu+\\tfrac12)\\log\\nu
+    - \\nu + \\tfrac12\\log 2\\pi + R(\\nu)`, :math:`R(\\nu) = \\frac{1}{12\\nu} - \\frac{1}{360\\nu^3}
+    + \\frac{1}{1260\\nu^5} - \\frac{1}{1680\\nu^7}` (DLMF 5.11.1) added in: the terms of size
+    :math:`\\nu\\log\\nu` cancel in closed form, so each remaining term is at most a few times the result.
+    For ``nu >= _NU_DEBYE``.
+    """
+    z = x / nu
+    s = np.hypot(1.0, z)
+    s_minus_1 = z * (z / (s + 1.0))  # z / (s + 1) < 1: no overflow where z * z would
+    p = 1.0 / s
+    inv_nu = 1.0 / nu
+    total = np.zeros_like(p)
+    for k, coeffs in enumerate(DEBYE_U):
+        total = total + np.polynomial.polynomial.polyval(p, coeffs) * inv_nu**k
+    stirling = inv_nu * (
+        1.0 / 12.0 - inv_nu**2 * (1.0 / 360.0 - inv_nu**2 * (1.0 / 1260.0 - inv_nu**2 / 1680.0))
+    )
+    return nu * (s_minus_1 - np.log1p(0.5 * s_minus_1)) - 0.5 * np.log(s) + np.log(total) + stirling
+
+
 def _hankel_series(nu: np.ndarray, x: np.ndarray, shift: float = 0.0) -> np.ndarray:
     """Hankel's series :math:`S_\\nu(x) = \\sum_k (-1)^k a_k(\\nu) x^{-k}` (``shift = 0``), or the
     difference :math:`S_\\nu(x) - S_{\\nu+s}(x)` summed term by term (``shift = s``).
@@ -214,7 +248,11 @@ def log_iv_normalized(nu, x) -> np.ndarray:
 
     This is :math:`\\Phi(\\sigma)` of the uniform law on :math:`S^{2\\nu+1}` at ``alpha = x``; for
     ``x**2/4 <= nu + 1`` it is summed directly (``log1p``), so ``x -> 0`` keeps full relative accuracy
-    at any ``nu`` (:math:`\\approx x^2/(4(\\nu+1))`).
+    at any ``nu`` (:math:`\\approx x^2/(4(\\nu+1))`). Beyond, ``nu < 192`` uses scipy's ``ive`` (Hankel's
+    or Debye's expansion where it underflows) and ``nu >= 192`` the uniform expansion with Stirling's
+    series folded in (:func:`_debye_log_iv_normalized`), which keeps ``gammaln(nu + 1)`` and
+    ``nu log(x/2)`` from cancelling: relative error below about ``1e-14`` at every order (against
+    mpmath; ``ive`` alone gave ``1e-8`` at ``nu = 5e6``, ``d = 10^7``).
 
     Parameters
     ----------
@@ -237,7 +275,10 @@ def log_iv_normalized(nu, x) -> np.ndarray:
         ser = 0.25 * x * x <= nu + 1.0
     if ser.any():
         out[ser] = _series_scaled(nu[ser], x[ser])
-    rest = ~ser
+    big = ~ser & (nu >= _NU_DEBYE)
+    if big.any():
+        out[big] = _debye_log_iv_normalized(nu[big], x[big])
+    rest = ~ser & ~big
     if rest.any():
         n_r, x_r = nu[rest], x[rest]
         with np.errstate(all="ignore"):
