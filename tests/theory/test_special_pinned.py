@@ -66,6 +66,18 @@ def test_extreme_arguments_give_finite_numbers_without_warnings():
     assert log_iv_scaled(1e306, 1.0) == -np.inf  # lgamma(nu + 1) overflows: -inf, no warning
 
 
+@pytest.mark.parametrize(
+    ("nu", "x"), [(0.0, 1e10), (0.0, 1e308), (3.0, 1.7e308), (150.0, 1e300), (1e4, 1e308)]
+)
+def test_log_iv_normalized_up_to_the_largest_float(nu, x):
+    # scipy's ive is nan beyond x ~ 3.6e9 and 2 pi x overflows beyond 2.8e307: the result must still be
+    # log Gamma(nu + 1) - nu log(x/2) + log I_nu(x) (mpmath at 40 digits), finite and without a warning
+    with mp.workdps(40):
+        nu_, x_ = mp.mpf(nu), mp.mpf(x)
+        ref = float(mp.loggamma(nu_ + 1) - nu_ * mp.log(x_ / 2) + mp.log(mp.besseli(nu_, x_)))
+    assert log_iv_normalized(nu, x) == pytest.approx(ref, rel=1e-15)
+
+
 def test_scalar_in_scalar_out():
     for f in (log_iv, log_iv_scaled, log_iv_normalized):
         out = f(1.5, 2.0)

@@ -202,3 +202,41 @@ def test_phi_uniform_of_a_scalar_is_a_python_float():
     assert got == pytest.approx(np.log(np.sinh(2.0) / 2.0), rel=1e-14)
     arr = uni.phi_uniform(3, np.array([2.0]))
     assert isinstance(arr, np.ndarray) and arr.shape == (1,)
+
+
+@pytest.mark.claim("T1")
+@pytest.mark.parametrize(("d", "kappa", "alpha"), [(10**6, 1e6, 1.0), (10**6, 1e4, 1.0)])
+def test_phi_vmf_at_d_1e6_against_adaptive_quadrature(d, kappa, alpha):
+    # at d = 1e6 the law of t = w.u is a peak of width about 1e-3 (mpmath's Bessel series takes minutes
+    # there): the reference integrates E_t[psi_d(r) - psi_d(kappa)] by adaptive Gauss-Kronrod in t over
+    # t* +- 40 sigma (the density is e^-800 beyond), with psi_d from theory.special (held against mpmath
+    # to about 1e-14 relative in test_special_pinned.py); a window misplaced by the mode's estimate is
+    # off by 2e-7 to 1e-6 relative here. Tolerance: 64 ulps of psi_d(kappa), as above
+    from scipy import integrate
+
+    nu, m = 0.5 * d - 1.0, 0.5 * (d - 3)
+    t_star = (-(d - 3) + np.sqrt((d - 3.0) ** 2 + 4.0 * kappa**2)) / (2.0 * kappa)
+    sigma = (1.0 - t_star**2) / np.sqrt((d - 3) * (1.0 + t_star**2))
+    top = kappa * t_star + m * np.log1p(-(t_star**2))
+    psi_kappa = float(log_iv_normalized(nu, kappa))
+
+    def density(t):
+        return np.exp(kappa * t + m * np.log1p(-t * t) - top)
+
+    def excess(t):
+        return (
+            float(log_iv_normalized(nu, np.sqrt(kappa**2 + alpha**2 + 2.0 * kappa * alpha * t))) - psi_kappa
+        )
+
+    lo, hi = max(-1.0, t_star - 40.0 * sigma), min(1.0, t_star + 40.0 * sigma)
+    kw = {
+        "epsabs": 0.0,
+        "epsrel": 1e-12,
+        "limit": 200,
+        "points": [t_star - 4.0 * sigma, t_star, t_star + 4.0 * sigma],
+    }
+    z = integrate.quad(density, lo, hi, **kw)[0]
+    ref = integrate.quad(lambda t: density(t) * excess(t), lo, hi, **kw)[0] / z
+    assert uni.phi_vmf(d, kappa, alpha) == pytest.approx(
+        ref, rel=1e-13, abs=64 * np.finfo(float).eps * psi_kappa
+    )
