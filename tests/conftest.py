@@ -8,6 +8,11 @@ Hypothesis profiles (select with ``HYPOTHESIS_PROFILE``):
 - ``mutation``: ``ci`` without the shrink phase, for mutation runs (``scripts/mutation``): a failing
   example fails the test just the same, and a mutant that breaks a property is not then shrunk for
   minutes.
+
+``pytest.approx(x, rel=r)`` compares relatively and nothing else here: pytest's default adds an absolute
+tolerance of 1e-12 beside any ``rel``, which makes ``rel=1e-14`` on a number of order one a 1e-12 check
+without saying so. Tests that compare with zero, or where an absolute error is the right measure, pass
+``abs=`` explicitly.
 """
 
 import os
@@ -17,8 +22,11 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_var, "1")
 
+import _pytest.python_api
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+
+_pytest.python_api.ApproxScalar.DEFAULT_ABSOLUTE_TOLERANCE = 0.0
 
 settings.register_profile(
     "ci",

@@ -72,10 +72,10 @@ _SERIES_TERMS = 60
 _IVE_MIN = 1e-280
 #: Order from which the Bessel regime of :func:`log_iv_normalized` folds Stirling's series into the
 #: uniform expansion (:func:`_debye_log_iv_normalized`). Below it ``log ive + x - nu log(x/2) +
-#: gammaln(nu + 1)`` loses about ``nu`` ulps to cancellation (2.5e-13 relative at ``nu = 256``, 1e-8 at
-#: ``nu = 5e6``, against mpmath) while the five Debye terms miss by about ``0.04 nu^-5`` (7e-12 at
-#: ``nu = 64``); measured, the two meet between ``nu = 128`` and ``192``.
-_NU_DEBYE = 192.0
+#: gammaln(nu + 1)`` loses about ``nu`` ulps to cancellation (1e-13 relative at ``nu = 150``, 1e-8 at
+#: ``nu = 5e6``, against mpmath) while the five Debye terms are off by 7e-12 at ``nu = 64``; measured,
+#: the two routes meet near ``nu = 128`` (4e-14 and 6e-14 there).
+_NU_DEBYE = 128.0
 _LN2 = float(np.log(2.0))
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -236,8 +236,8 @@ def log_iv_normalized(nu, x) -> np.ndarray:
 
     This is :math:`\\Phi(\\sigma)` of the uniform law on :math:`S^{2\\nu+1}` at ``alpha = x``; for
     ``x**2/4 <= nu + 1`` it is summed directly (``log1p``), so ``x -> 0`` keeps full relative accuracy
-    at any ``nu`` (:math:`\\approx x^2/(4(\\nu+1))`). Beyond, ``nu < 192`` uses scipy's ``ive``
-    (Hankel's series beyond ``x ~ 3.6e9``, where ``ive`` returns nan) and ``nu >= 192`` the uniform
+    at any ``nu`` (:math:`\\approx x^2/(4(\\nu+1))`). Beyond, ``nu < 128`` uses scipy's ``ive``
+    (Hankel's series beyond ``x ~ 3.6e9``, where ``ive`` returns nan) and ``nu >= 128`` the uniform
     expansion with Stirling's series folded in (:func:`_debye_log_iv_normalized`), which keeps
     ``gammaln(nu + 1)`` and ``nu log(x/2)`` from cancelling. Relative error against mpmath: below
     ``1e-13`` for every order tested (``nu`` from 0 to ``5e6``, ``x`` up to ``1.7e308``); ``ive`` alone

@@ -209,7 +209,9 @@ def test_uniform_nodes_are_sigmas_law_of_theta(d):
     t, w = np.cos(theta), np.exp(logw)
     assert float(w @ t) == pytest.approx(0.0, abs=1e-14)
     assert float(w @ t**2) == pytest.approx(1.0 / d, rel=1e-12)  # E t^2 = 1/d under sigma
-    assert float(w @ t**4) == pytest.approx(3.0 / (d * (d + 2.0)), rel=1e-12)
+    # cos^4 sin^(d-2) is not a polynomial in theta: 8 Gauss-Legendre nodes on panels of width pi/4 leave
+    # 3e-12 relative at d = 5
+    assert float(w @ t**4) == pytest.approx(3.0 / (d * (d + 2.0)), rel=1e-11)
     # one node per panel: the panels' midpoints
     th, lw = uniform_nodes(d, 2, 1)
     np.testing.assert_allclose(th, [math.pi / 4, 3 * math.pi / 4], rtol=1e-15)
