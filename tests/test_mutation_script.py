@@ -201,3 +201,25 @@ def test_a_run_of_a_module_gone_from_the_tree_keeps_its_record(mut, tmp_record, 
 @pytest.mark.parametrize("name", ["_SAMPLE_SCRIPT", "_RECHECK_SCRIPT", "_GENERATE_SCRIPT", "_DIFF_SCRIPT"])
 def test_the_scripts_run_in_the_scratch_copy_compile(mut, name):
     compile(getattr(mut, name), name, "exec")
+
+
+def test_a_scratch_copy_is_made_afresh_when_the_tests_changed(mut, tmp_path):
+    # mutmut keeps a mutant's verdict while its function is unchanged: a rerun after the tests changed
+    # must not inherit verdicts reached against the old tests
+    work = tmp_path / "work"
+    mut._prepare("theory/special.py", ["tests/theory/test_special.py"], work)
+    marker = work / "mutants" / "verdicts"
+    marker.parent.mkdir()
+    marker.write_text("kept")
+    mut._prepare("theory/special.py", ["tests/theory/test_special.py"], work)
+    assert marker.read_text() == "kept"  # nothing changed: mutmut resumes
+    theory_file = work / "theory" / "special.py"
+    theory_file.write_text(theory_file.read_text() + "\n# changed\n")
+    mut._prepare("theory/special.py", ["tests/theory/test_special.py"], work)
+    assert marker.exists()  # a source changed: mutmut itself re-runs that function's mutants
+    assert theory_file.read_bytes() == (ROOT / "theory" / "special.py").read_bytes()
+    test_file = work / "tests" / "theory" / "test_special.py"
+    test_file.write_text(test_file.read_text() + "\n# changed\n")
+    mut._prepare("theory/special.py", ["tests/theory/test_special.py"], work)
+    assert not marker.exists()
+    assert test_file.read_bytes() == (ROOT / "tests" / "theory" / "test_special.py").read_bytes()
