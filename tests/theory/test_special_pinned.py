@@ -13,7 +13,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from theory.special import log_iv, log_iv_normalized, log_iv_scaled, log_sphere_area, log_vmf_norm
+from theory.special import _log_ive, log_iv, log_iv_normalized, log_iv_scaled, log_sphere_area, log_vmf_norm
 
 
 def _mp_log_iv(nu: float, x: float) -> float:
@@ -115,3 +115,14 @@ def test_integer_arguments_are_accepted_as_reals():
     assert log_iv_normalized(2, 3) == pytest.approx(
         _mp_log_iv(2, 3) + math.log(2.0) - 2 * math.log(1.5), rel=1e-13
     )
+
+
+@pytest.mark.parametrize("nu", [0.0, 0.5, 1.0, 1.5, 2.0])
+@pytest.mark.parametrize("x", [0.5, 5.0, 20.0, 49.9, 50.0, 100.0, 1e10])
+def test_log_ive_against_mpmath_at_small_order(nu, x):
+    # log(e^-x I_nu(x)): Hankel's series only where its ten terms suffice (x >= max(20 nu^2, 50)),
+    # scipy's ive below (about 1e-14 relative: 1.1e-14 seen at x = 20); theory.vmf's large-kappa route and
+    # log_iv_normalized beyond x = 3.6e9 use it. Hankel's series at x = 20 was 1.6e-12 off, at x = 5 2e-6
+    with mp.workdps(40):
+        ref = float(mp.log(mp.besseli(nu, x)) - x)
+    assert float(_log_ive(np.array([nu]), np.array([x]))[0]) == pytest.approx(ref, rel=4e-14, abs=0.0)
