@@ -134,6 +134,16 @@ def _series_scaled(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.log1p(acc)
 
 
+def _debye_sum(p: np.ndarray, nu: np.ndarray) -> np.ndarray:
+    """:math:`\\sum_{k=0}^{4} u_k(p)\\,\\nu^{-k}`, the series of the uniform expansion (DLMF 10.41.3)
+    at :math:`p = (1 + z^2)^{-1/2}` with the Debye polynomials :data:`DEBYE_U`."""
+    inv_nu = 1.0 / nu
+    total = np.zeros_like(p)
+    for k, coeffs in enumerate(DEBYE_U):
+        total = total + np.polynomial.polynomial.polyval(p, coeffs) * inv_nu**k
+    return total
+
+
 def _debye_log_iv_normalized(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``log[Gamma(nu+1) (x/2)^(-nu) I_nu(x)]`` from the uniform expansion, with no cancellation.
 
@@ -151,15 +161,16 @@ def _debye_log_iv_normalized(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
     z = x / nu
     s = np.hypot(1.0, z)
     s_minus_1 = z * (z / (s + 1.0))  # z / (s + 1) < 1: no overflow where z * z would
-    p = 1.0 / s
     inv_nu = 1.0 / nu
-    total = np.zeros_like(p)
-    for k, coeffs in enumerate(DEBYE_U):
-        total = total + np.polynomial.polynomial.polyval(p, coeffs) * inv_nu**k
     stirling = inv_nu * (
         1.0 / 12.0 - inv_nu**2 * (1.0 / 360.0 - inv_nu**2 * (1.0 / 1260.0 - inv_nu**2 / 1680.0))
     )
-    return nu * (s_minus_1 - np.log1p(0.5 * s_minus_1)) - 0.5 * np.log(s) + np.log(total) + stirling
+    return (
+        nu * (s_minus_1 - np.log1p(0.5 * s_minus_1))
+        - 0.5 * np.log(s)
+        + np.log(_debye_sum(1.0 / s, nu))
+        + stirling
+    )
 
 
 _HANKEL_TERMS = 10
@@ -215,16 +226,12 @@ def _log_ive(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
         if bad.any():
             n_b, x_b = n_r[bad], x_r[bad]
             r = np.hypot(n_b, x_b)
-            p = n_b / r  # (1 + z^2)^{-1/2} with z = x / nu
-            total = np.zeros_like(p)
-            for k, coeffs in enumerate(DEBYE_U):
-                total = total + np.polynomial.polynomial.polyval(p, coeffs) / n_b**k
             vals[bad] = (
                 n_b * n_b / (r + x_b)
                 + n_b * np.log(x_b / (n_b + r))
-                - 0.5 * np.log(2.0 * np.pi)
+                - 0.5 * _LOG_2PI
                 - 0.5 * np.log(r)
-                + np.log(total)
+                + np.log(_debye_sum(n_b / r, n_b))  # n_b / r = (1 + z^2)^{-1/2}, z = x / nu
             )
         out[rest] = vals
     return out
