@@ -69,6 +69,7 @@ DEBYE_U: tuple[tuple[float, ...], ...] = (
 )
 
 _SERIES_TERMS = 60
+_HALF_ULP = 2.0**-54  # t <= s * 2^-54 is under half an ulp of s: s + t == s
 _IVE_MIN = 1e-280
 #: Order from which the Bessel regime of :func:`log_iv_normalized` folds Stirling's series into the
 #: uniform expansion (:func:`_debye_log_iv_normalized`). Below it ``log ive + x - nu log(x/2) +
@@ -124,13 +125,29 @@ def _check_conc(value, name: str) -> float:
 
 
 def _series_scaled(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """log of sum_k (x^2/4)^k / (k! (nu+1)_k), i.e. log I_nu(x) - nu log(x/2) + lgamma(nu+1)."""
+    """log of sum_k (x^2/4)^k / (k! (nu+1)_k), i.e. log I_nu(x) - nu log(x/2) + lgamma(nu+1).
+
+    Where ``x^2/4 <= nu + 1`` the terms never increase (ratio ``(x^2/4) / (k (nu + k)) <= 1``), so once
+    every term is below ``2^-54`` of its running sum (under half an ulp of it) no later term changes a
+    sum: the loop stops there, with the value of all :data:`_SERIES_TERMS` terms to the last bit.
+    """
     y = 0.25 * x * x
     term = np.ones_like(y)
     acc = np.zeros_like(y)
+    one_order = nu.size > 0 and nu.min() == nu.max()  # a kernel's matrix: one order, a scalar denominator
+    denom = nu.flat[0] if one_order else np.empty_like(y)
     for k in range(1, _SERIES_TERMS + 1):
-        term = term * y / (k * (nu + k))
-        acc = acc + term
+        # term = term * y / (k * (nu + k)), in place
+        if one_order:
+            denom = k * (nu.flat[0] + k)
+        else:
+            np.add(nu, k, out=denom)
+            denom *= k
+        term *= y
+        term /= denom
+        acc += term
+        if k % 4 == 0 and np.all(term <= acc * _HALF_ULP):
+            break
     return np.log1p(acc)
 
 
@@ -268,11 +285,14 @@ def log_iv_normalized(nu, x) -> np.ndarray:
     nu = _as_nonneg_array(nu, "nu")
     x = _as_nonneg_array(x, "x")
     nu, x = np.broadcast_arrays(nu, x)
-    nu = nu.astype(np.float64)
-    x = x.astype(np.float64)
-    out = np.empty(nu.shape, dtype=np.float64)
+    nu = nu.astype(np.float64, copy=False)
+    x = x.astype(np.float64, copy=False)
     with np.errstate(over="ignore"):  # x**2 overflows to inf beyond 1e154: not the series regime
         ser = 0.25 * x * x <= nu + 1.0
+    if ser.all():  # a kernel at small alpha: no masked copies of a large matrix
+        out = _series_scaled(nu, x)
+        return out[()] if out.ndim == 0 else out
+    out = np.empty(nu.shape, dtype=np.float64)
     if ser.any():
         out[ser] = _series_scaled(nu[ser], x[ser])
     big = ~ser & (nu >= _NU_DEBYE)

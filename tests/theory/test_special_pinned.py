@@ -126,3 +126,34 @@ def test_log_ive_against_mpmath_at_small_order(nu, x):
     with mp.workdps(40):
         ref = float(mp.log(mp.besseli(nu, x)) - x)
     assert float(_log_ive(np.array([nu]), np.array([x]))[0]) == pytest.approx(ref, rel=4e-14, abs=0.0)
+
+
+def _mp_series_log(nu: float, x: float) -> float:
+    """``log 0F1(; nu + 1; x^2/4)`` at 40 digits (mpmath's own hypergeometric summation)."""
+    with mp.workdps(40):
+        return float(mp.log(mp.hyp0f1(mp.mpf(nu) + 1, mp.mpf(x) ** 2 / 4)))
+
+
+def test_series_arrays_of_one_order_and_of_many_against_mpmath():
+    # the series stops once every term is under half an ulp of its sum: in an array the element that
+    # converges last (x^2/4 at nu + 1) decides, and one order (a kernel's matrix) or many must give each
+    # element its own sum; 1e-14 relative is a few ulps of log 0F1
+    frac = np.array([0.0, 1e-12, 1e-6, 0.01, 0.3, 0.7, 0.95, 1.0])
+    one = np.sqrt(4.0 * 7.5 * frac).reshape(2, 4)  # nu = 6.5 (d = 16)
+    got = log_iv_normalized(6.5, one)
+    assert got.shape == (2, 4)
+    ref = [_mp_series_log(6.5, v) for v in one.ravel()]
+    np.testing.assert_allclose(got.ravel(), ref, rtol=1e-14, atol=0.0)
+    orders = np.array([0.0, 0.5, 3.0, 30.0, 200.0, 5e4, 6.5, 0.0])
+    many = np.sqrt(4.0 * (orders + 1.0) * frac[::-1])
+    ref = [_mp_series_log(n, v) for n, v in zip(orders, many, strict=True)]
+    np.testing.assert_allclose(log_iv_normalized(orders, many), ref, rtol=1e-14, atol=0.0)
+    assert log_iv_normalized(6.5, np.empty((0, 3))).shape == (0, 3)
+
+
+def test_an_array_across_the_routes_against_mpmath():
+    # series, scipy's ive, the uniform expansion and Hankel's series in one call: each element by its route
+    nu = np.array([6.5, 6.5, 6.5, 200.0, 200.0, 0.0])
+    x = np.array([0.5, 5.3, 60.0, 10.0, 400.0, 1e10])
+    ref = [_mp_log_iv_normalized(n, v) for n, v in zip(nu, x, strict=True)]
+    np.testing.assert_allclose(log_iv_normalized(nu, x), ref, rtol=1e-13, atol=0.0)
