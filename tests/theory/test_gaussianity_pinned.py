@@ -66,3 +66,46 @@ def test_coefficient_of_variation_of_zero_rows_names_the_matrix():
     with pytest.raises(ValueError) as exc:
         coefficient_of_variation(np.zeros((3, 2)))
     assert str(exc.value) == expected
+
+
+def _scipy_ad(x: np.ndarray) -> float:
+    from scipy import stats
+
+    return float(stats.anderson(x, "norm", method="interpolate").statistic)
+
+
+def test_anderson_darling_over_the_whole_float_range():
+    # each column is rescaled by the power of two of its largest magnitude, whichever end of the sorted
+    # column holds it: one value at -+1e300 among values near 1e-10 must neither overflow nor lose the others
+    # (AD is scale-invariant: scipy on the column times 1e-290, where every value is a normal float)
+    rng = np.random.default_rng(3)
+    z = np.column_stack([rng.standard_normal(40) * 1e-10, rng.standard_normal(40) * 1e-10])
+    z[7, 0], z[11, 1] = -1e300, 1e300
+    got = anderson_darling(z)
+    assert np.all(np.isfinite(got))
+    for j in range(2):
+        assert got[j] == pytest.approx(_scipy_ad(z[:, j] * 1e-290), rel=1e-9)
+
+
+def test_anderson_darling_of_a_column_far_from_zero():
+    # 1e8 plus noise of 1e-4: the median is subtracted exactly before the mean, so the statistic is that of
+    # the noise (z - 1e8 is exact here); adding the median instead loses 4 digits of it
+    rng = np.random.default_rng(4)
+    noise = rng.standard_normal(200) * 1e-4
+    z = (1e8 + noise)[:, None]
+    assert anderson_darling(z)[0] == pytest.approx(_scipy_ad(z[:, 0] - 1e8), rel=1e-9)
+
+
+def test_a_single_column_is_not_sorted_in_place():
+    # a (n, 1) float64 column transposes to a contiguous row: the statistics must sort a copy
+    z = np.random.default_rng(5).standard_normal((50, 1))
+    before = z.copy()
+    anderson_darling(z)
+    np.testing.assert_array_equal(z, before)
+
+
+def test_column_stats_without_dp_returns_empty_k2_and_p():
+    from theory.gaussianity._univariate import _column_stats
+
+    ad, k2, p = _column_stats(np.random.default_rng(6).standard_normal((30, 3)), want_dp=False)
+    assert ad.shape == (3,) and k2.shape == (0,) and p.shape == (0,)

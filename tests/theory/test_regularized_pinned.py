@@ -51,6 +51,7 @@ def test_beta_threshold_local_formula(d, alpha, eta2):
 @pytest.mark.parametrize("d", [3, 16, 256])
 def test_lemma1_constant_fields(d):
     r = lemma1_constant(d, kappas=[1e-3, 1.0, 100.0])
+    assert r.d == d
     assert r.C_small_kappa == d / (2 * (d - 1))
     assert r.kappa_argmin == 1e-3  # the ratio increases in kappa
     assert r.increasing
@@ -75,6 +76,7 @@ def test_theorem1_margin_is_the_minimum_gap_plus_alpha_delta():
     i = int(np.argmin(gaps))
     assert res.kappa_argmin == kap[i]
     assert res.margin == pytest.approx(gaps[i] + alpha * delta, rel=1e-10)
+    np.testing.assert_array_equal(res.kappas, kap)
 
 
 def test_kappa_grid_bounds():
@@ -176,3 +178,91 @@ def test_gaussian_kl_symmetry_tolerances():
     ):
         with pytest.raises(ValueError, match="cov must be symmetric"):
             gaussian_kl(mean, cov, 0.5)
+
+
+def _lemma1_ratio(d: int, kappa) -> mp.mpf:
+    """KL(vMF_kappa || sigma) / ((d - 1) A_d(kappa)^2) by mpmath at 40 digits, from
+    KL = log C_d(kappa) + kappa A_d(kappa) + log |S^{d-1}|, C_d = kappa^nu / ((2 pi)^{d/2} I_nu(kappa))."""
+    with mp.workdps(40):
+        k, nu = mp.mpf(kappa), mp.mpf(d) / 2 - 1
+        a = mp.besseli(nu + 1, k) / mp.besseli(nu, k)
+        log_c = nu * mp.log(k) - (nu + 1) * mp.log(2 * mp.pi) - mp.log(mp.besseli(nu, k))
+        log_area = mp.log(2) + (nu + 1) * mp.log(mp.pi) - mp.loggamma(nu + 1)
+        return (log_c + k * a + log_area) / ((d - 1) * a**2)
+
+
+def test_lemma1_constant_on_a_grid_in_any_order():
+    # the infimum is over the grid's points whatever their order (a descending grid has its minimum last);
+    # `increasing` and `ratio_large_kappa` read the grid by increasing kappa
+    for kap in ([100.0, 1.0, 1e-3], [1.0, 100.0, 1e-3]):
+        r = lemma1_constant(64, kappas=kap)
+        assert r.kappa_argmin == 1e-3
+        assert r.C == pytest.approx(float(_lemma1_ratio(64, 1e-3)), rel=1e-12)
+        assert r.ratio_large_kappa == pytest.approx(float(_lemma1_ratio(64, 100.0)), rel=1e-12)
+        assert r.increasing
+
+
+@pytest.mark.parametrize(("lam_rho", "rel"), [(3.0, 1e-6), (3.0, -1e-6), (0.7, 1e-5), (0.7, -1e-5)])
+def test_kl_scaled_chi_near_equal_scales_against_mpmath(lam_rho, rel):
+    # KL = d/2 (x - 1 - log x) with x = lam / lam_rho close to 1: log(lam) - log(lam_rho) would lose the
+    # result (about (x - 1)^2 d / 4) to cancellation; log of the ratio keeps it to 1e-8
+    from theory.regularized import kl_scaled_chi
+
+    lam = lam_rho * (1.0 + rel)
+    with mp.workdps(50):
+        x = mp.mpf(lam) / mp.mpf(lam_rho)
+        ref = float(mp.mpf(5) / 2 * (x - 1 - mp.log(x)))
+    assert kl_scaled_chi(5, lam_rho, lam) == pytest.approx(ref, rel=1e-8)
+
+
+def test_kl_scaled_chi_from_d_1_and_where_the_ratio_under_or_overflows():
+    from theory.regularized import kl_scaled_chi
+
+    assert kl_scaled_chi(1, 2.0, 3.0) == pytest.approx(0.5 * (1.5 - 1.0 - np.log(1.5)), rel=1e-15)
+    # lam / lam_rho = 1e-600 underflows to 0: KL = d/2 (x - 1 - log x) with log x = -600 log 10
+    assert kl_scaled_chi(2, 1e300, 1e-300) == pytest.approx(-1.0 + 600.0 * np.log(10.0), rel=1e-14)
+    # 1e600 overflows: KL is +inf (about 1e600), never nan
+    assert kl_scaled_chi(2, 1e-300, 1e300) == np.inf
+
+
+def test_surrogate_threshold_fields():
+    from theory.regularized import surrogate_threshold
+
+    kap = np.geomspace(0.01, 100.0, 41)
+    res = surrogate_threshold(3, 1.0, kappas=kap, rtol=0.0)
+    np.testing.assert_array_equal(res.kappas, kap)
+    # at d = 3, alpha = 1 every grid ratio is above qc_local: the global threshold is the local one, and
+    # with rtol = 0 that equality is no first-order transition
+    assert res.ratio.min() > res.qc_local
+    assert res.qc_global == res.qc_local
+    assert not res.first_order
+
+
+def test_beta_threshold_vmf_is_the_grid_supremum_of_the_ratio():
+    # d = 64, alpha = 4, eta2 = 0: the ratio [alpha (1 - eta2) A^2 - (Phi(kappa) - Phi(sigma))] / KL has an
+    # interior maximum (kappa about 30); the grid's best must sit within a grid step of the maximum found by
+    # a continuous bounded search of the same closed forms
+    from scipy import optimize
+
+    from theory.regularized import beta_threshold_vmf
+    from theory.uniformity import phi_vmf
+    from theory.vmf import kl_vmf_uniform, mean_resultant_length
+
+    d, alpha = 64, 4.0
+
+    def ratio(kappa: float) -> float:
+        gap = phi_vmf(d, kappa, alpha) - phi_vmf(d, 0.0, alpha)
+        return (alpha * mean_resultant_length(d, kappa) ** 2 - gap) / kl_vmf_uniform(d, kappa)
+
+    best = optimize.minimize_scalar(
+        lambda lk: -ratio(np.exp(lk)),
+        bounds=(np.log(5.0), np.log(200.0)),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    kap = np.geomspace(5.0, 200.0, 801)  # steps of 0.46%
+    res = beta_threshold_vmf(d, alpha, 0.0, kappas=kap)
+    assert 10.0 < res.kappa_star < 100.0
+    assert res.kappa_star == pytest.approx(np.exp(best.x), rel=5e-3)
+    assert res.beta_star <= -best.fun * (1 + 1e-12)
+    assert res.beta_star == pytest.approx(-best.fun, rel=1e-5)

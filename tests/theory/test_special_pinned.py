@@ -157,3 +157,12 @@ def test_an_array_across_the_routes_against_mpmath():
     x = np.array([0.5, 5.3, 60.0, 10.0, 400.0, 1e10])
     ref = [_mp_log_iv_normalized(n, v) for n, v in zip(nu, x, strict=True)]
     np.testing.assert_allclose(log_iv_normalized(nu, x), ref, rtol=1e-13, atol=0.0)
+
+
+@pytest.mark.parametrize(("nu", "x"), [(1.5, 2.0), (1.5, 20.0), (200.0, 100.0), (0.0, 1e10)])
+def test_scalar_in_scalar_out_on_every_route(nu, x):
+    # the series (x^2/4 <= nu + 1), scipy's ive, the uniform expansion (nu >= 128) and Hankel's series each
+    # return a Python float for scalar arguments, with the value mpmath gives
+    out = log_iv_normalized(nu, x)
+    assert isinstance(out, float) and np.ndim(out) == 0
+    assert out == pytest.approx(_mp_log_iv_normalized(nu, x), rel=1e-13, abs=0.0)
