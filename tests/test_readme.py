@@ -161,6 +161,7 @@ def test_readme_comment_stripping():
     assert readme_commands(text) == ["python -m x --k 'a # b'", 'pip install -e ".[t]"']
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [c for c, how in HOW.items() if how != NOT_RUN])
 def test_readme_command_runs_and_changes_nothing(copy, tmp_path, command):
     before = _status(copy)
@@ -172,6 +173,7 @@ def test_readme_command_runs_and_changes_nothing(copy, tmp_path, command):
     assert _status(copy) == before, f"{run!r} changed the checkout:\n{_status(copy)}"
 
 
+@pytest.mark.slow
 def test_train_run_and_resume_name_the_same_run(copy, tmp_path):
     """The README's run line and its resume line, at small sizes, name one run directory."""
     small = " data.n_train=256 data.n_test=256 n_eval=256 n_phi=128 n_projections=4"

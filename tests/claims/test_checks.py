@@ -15,6 +15,7 @@ def test_check_p1_confirms():
     assert res.verdict is Verdict.CONFIRMED_IN_FAMILY, res.measured
 
 
+@pytest.mark.slow
 def test_check_diag_finding():
     res = check_DIAG()
     a5 = res.data["n5000"]

@@ -109,6 +109,7 @@ print(report._start_method(), _plain(one) == _plain(two))
 """
 
 
+@pytest.mark.slow
 def test_workers_after_parallel_torch_and_blas_work_in_the_parent(tmp_path):
     # forked workers (Linux) start from a parent whose OpenMP and BLAS thread pools have run; they must
     # neither hang (the subprocess has a time limit) nor differ from one process

@@ -15,6 +15,7 @@ from tests._env import checkout_env
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_module_help_runs_in_a_subprocess():
     env = checkout_env()
     proc = subprocess.run(

@@ -65,6 +65,7 @@ def test_debug_executor_writes_one_strict_json_file_per_point(tmp_path):
         assert (path.stat().st_mode & 0o777) == 0o644
 
 
+@pytest.mark.slow
 def test_local_executor_runs_in_subprocesses(tmp_path):
     res = run_sweep(_square, [{"x": 3}, {"x": 5}], tmp_path, executor="local", progress=False, timeout_min=2)
     assert [r["y"] for r in res] == [9, 25]
@@ -87,6 +88,7 @@ def test_failed_point_is_retried_alone_and_finished_points_are_kept(tmp_path):
     assert _calls(log) == [0, 1, 2, 2, 3, 4]  # only point 2 ran again
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_without_rerunning_finished_points(tmp_path):
     log = tmp_path / "log"
     log.mkdir()

@@ -115,6 +115,7 @@ def test_errors(tmp_path, capsys, gauss):
     _assert_error(capsys, [tmp_path / "ok.npy", "--projections", "-1"], "--projections must be >= 0")
 
 
+@pytest.mark.slow
 def test_real_process_exit_codes(tmp_path, gauss):
     f = tmp_path / "emb.npy"
     np.save(f, gauss)

@@ -51,6 +51,7 @@ def test_bad_input_one_line_exit_2(args, needle, capsys):
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_subprocess_help_and_error():
     p = _run("--help")
     assert p.returncode == 0 and "table1" in p.stdout
@@ -58,6 +59,7 @@ def test_subprocess_help_and_error():
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "unknown config" in p.stderr
 
 
+@pytest.mark.slow
 def test_tiny_run_then_refuse_to_overwrite(tmp_path, capsys):
     args = [
         "run", "--config", "binary", "data.n_train=64", "data.n_test=40", "data.dim=32", "d=4", "N=16",

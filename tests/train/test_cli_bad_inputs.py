@@ -236,6 +236,7 @@ def test_outputs_default_to_results_and_publish_to_docs(tmp_path):
         _outputs("grid", None, 3, quick=False, publish=False)
 
 
+@pytest.mark.slow
 def test_sigint_during_train_run_checkpoints_and_exits_130(tmp_path):
     env = checkout_env()
     args = [*TINY, "epochs=100000", "eval_every=100000", "data.n_train=256", f"out_dir={tmp_path}"]

@@ -83,6 +83,7 @@ def _reference(n: int):
     return direct, float(loss.detach()), enc.weight.grad.clone(), enc.bias.grad.clone()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [8, 7])  # equal shards, and shards of 4 and 3 rows
 def test_two_gloo_ranks_match_one_process(two_ranks, n):
     direct, loss1, gw, gb = _reference(n)

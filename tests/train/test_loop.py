@@ -89,6 +89,7 @@ _KILL_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_sigkill_mid_epoch_then_resume_gives_identical_metrics(tmp_path):
     items = [*TINY, "epochs=2", "eval_every=1"]
     ref = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'ref'}"]), figures=False)

@@ -273,6 +273,7 @@ _RUN = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_sigkill_during_a_checkpoint_write_keeps_the_old_one_and_the_lock_is_taken_over(tmp_path):
     items = [*TINY, "epochs=2", "eval_every=1"]
     ref = fit(get_config("binary", [*items, f"out_dir={tmp_path / 'ref'}"]), figures=False)
@@ -307,6 +308,7 @@ def test_bad_world_size_is_refused_before_anything_is_written(tmp_path, monkeypa
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.slow
 def test_world_size_2_without_a_second_process_times_out_in_one_line(tmp_path, monkeypatch):
     import socket
 
