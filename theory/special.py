@@ -134,17 +134,11 @@ def _series_scaled(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
     y = 0.25 * x * x
     term = np.ones_like(y)
     acc = np.zeros_like(y)
-    one_order = nu.size > 0 and nu.min() == nu.max()  # a kernel's matrix: one order, a scalar denominator
-    denom = nu.flat[0] if one_order else np.empty_like(y)
+    if nu.size > 0 and nu.min() == nu.max():  # one order (a kernel's matrix): scalar denominators
+        nu = nu.flat[0]
     for k in range(1, _SERIES_TERMS + 1):
-        # term = term * y / (k * (nu + k)), in place
-        if one_order:
-            denom = k * (nu.flat[0] + k)
-        else:
-            np.add(nu, k, out=denom)
-            denom *= k
         term *= y
-        term /= denom
+        term /= k * (nu + k)
         acc += term
         if k % 4 == 0 and np.all(term <= acc * _HALF_ULP):
             break
