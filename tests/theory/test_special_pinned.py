@@ -166,3 +166,21 @@ def test_scalar_in_scalar_out_on_every_route(nu, x):
     out = log_iv_normalized(nu, x)
     assert isinstance(out, float) and np.ndim(out) == 0
     assert out == pytest.approx(_mp_log_iv_normalized(nu, x), rel=1e-13, abs=0.0)
+
+
+def test_the_series_stops_only_where_the_full_sum_is_reached_to_the_last_bit():
+    # the plain 60-term loop, written here: the early stop must give its sums bit for bit, for one order
+    # (a kernel's matrix) and for many, across the whole series domain x^2/4 <= nu + 1
+    from theory.special import _SERIES_TERMS, _series_scaled
+
+    rng = np.random.default_rng(11)
+    orders = np.concatenate([rng.uniform(0.0, 300.0, 3000), [0.0, 1e6], np.full(3000, 6.5)])
+    x = np.sqrt(4.0 * (orders + 1.0) * rng.uniform(0.0, 1.0, orders.size))
+    x[:50] = 0.0
+    for nu, xs in ((orders, x), (orders[-3000:], x[-3000:])):
+        y = 0.25 * xs * xs
+        term, acc = np.ones_like(y), np.zeros_like(y)
+        for k in range(1, _SERIES_TERMS + 1):
+            term = term * y / (k * (nu + k))
+            acc = acc + term
+        np.testing.assert_array_equal(_series_scaled(nu, xs), np.log1p(acc))
