@@ -22,6 +22,8 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_var, "1")
 
+import signal
+
 import _pytest.python_api
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -79,3 +81,14 @@ def _disk_cache_outside_the_checkout(tmp_path_factory):
         os.environ.pop(CACHE_ENV, None)
     else:
         os.environ[CACHE_ENV] = before
+
+
+@pytest.fixture
+def default_sigint():
+    """Python's own SIGINT handler for the test, whatever the process inherited (a test process started
+    in the background of a non-interactive shell has SIGINT ignored, and so would every subprocess it
+    starts: an ignored signal stays ignored across exec, a Python handler becomes the default one); the
+    inherited one restored after."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)

@@ -421,7 +421,7 @@ def _cli(args, **kwargs):
 
 
 @pytest.mark.slow
-def test_sigint_during_a_flow_is_one_line_exit_130(tmp_path):
+def test_sigint_during_a_flow_is_one_line_exit_130(tmp_path, default_sigint):
     proc = _cli(
         ["flow", "--N", "400", "--steps", "100000", "--json", str(tmp_path / "f.json"), "--no-progress"]
     )

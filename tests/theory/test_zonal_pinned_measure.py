@@ -981,3 +981,13 @@ def test_beta_threshold_degree_one_is_the_vmf_family():
     assert res.beta_density == pytest.approx(_ratio_indep(10, 1.0, 1.0, res.coefficients, 4, 4)[0], rel=1e-10)
     # (16 nodes resolve A_d(kappa) to a few 1e-5 here)
     assert res.mean_norm == pytest.approx(mean_resultant_length(10, kappa), rel=1e-3)
+
+
+def test_a_vmf_measure_samples_as_sample_vmf_with_the_same_seed():
+    # the vMF law samples through theory.vmf.sample_vmf with the caller's generator: a seed reproduces it
+    from theory.vmf import sample_vmf
+
+    m = ZonalMeasure.vmf(5, 3.0)
+    e1 = np.eye(5)[0]
+    np.testing.assert_array_equal(m.sample(50, seed=7), sample_vmf(50, e1, 3.0, seed=7))
+    np.testing.assert_array_equal(m.sample(50, seed=7), m.sample(50, seed=7))

@@ -202,15 +202,6 @@ def test_lock_is_released_when_the_run_fails(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ interrupts
-@pytest.fixture
-def default_sigint():
-    """Python's own SIGINT handler for the test, whatever the process inherited (a test process started
-    in the background of a non-interactive shell has SIGINT ignored); the inherited one restored after."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, before)
-
-
 def test_sigint_mid_epoch_checkpoints_and_resume_equals_the_uninterrupted_run(
     tmp_path, monkeypatch, default_sigint
 ):
