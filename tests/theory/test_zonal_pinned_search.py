@@ -156,3 +156,16 @@ def test_refine_rings_reports_a_symmetric_pair_with_mean_zero():
     assert p @ t == 0.0
     assert value == pytest.approx(float(_mp_phi(d, alpha, t, p)), rel=1e-9)
     assert value == pytest.approx(alpha**2 / (2 * d), rel=1e-3)
+
+
+def test_clusters_of_a_measure_with_no_mass_above_the_threshold_is_its_heaviest_node():
+    # every node under the 1e-6 cluster threshold: the heaviest node alone is the ring, with all the mass
+    from theory.zonal._problem import RingGrid
+    from theory.zonal._search import clusters
+
+    grid = RingGrid(3, 1.0, 4, 4)
+    p = np.full(grid.t.size, 1e-7)
+    p[5] = 5e-7
+    lat, mass = clusters(grid, p, 4)
+    np.testing.assert_allclose(lat, [grid.t[5]], rtol=1e-15, atol=0.0)
+    np.testing.assert_allclose(mass, [1.0], rtol=1e-15, atol=0.0)
