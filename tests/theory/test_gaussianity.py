@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from tests.theory._scipy_reference import scipy_ad
 from theory.gaussianity import (
     AD_CRITICAL_5,
     ad_pvalue,
@@ -48,12 +49,6 @@ def _law(name, rng, shape):
     raise AssertionError(name)
 
 
-def _scipy_ad(col):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # scipy >= 1.17 asks for a p-value method
-        return stats.anderson(col, "norm").statistic
-
-
 LAWS = ["gaussian", "laplace", "uniform", "mixture"]
 
 
@@ -64,7 +59,7 @@ def test_anderson_darling_equals_scipy_per_column(law, n):
     rng = np.random.default_rng(hash((law, n)) % 2**32)
     Z = _law(law, rng, (n, 9)) * rng.uniform(0.1, 10, 9) + rng.normal(0, 5, 9)
     ours = anderson_darling(Z)
-    ref = np.array([_scipy_ad(Z[:, j]) for j in range(Z.shape[1])])
+    ref = np.array([scipy_ad(Z[:, j]) for j in range(Z.shape[1])])
     np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-9)
 
 
@@ -94,7 +89,7 @@ def test_per_column_stats_equal_scipy_property(n, d, seed, law, scale):
     ad = anderson_darling(Z)
     dp = dagostino_pearson(Z)
     for j in range(d):
-        assert ad[j] == pytest.approx(_scipy_ad(Z[:, j]), rel=1e-9, abs=1e-9)
+        assert ad[j] == pytest.approx(scipy_ad(Z[:, j]), rel=1e-9, abs=1e-9)
         assert dp.pvalue[j] == pytest.approx(stats.normaltest(Z[:, j]).pvalue, rel=1e-8, abs=1e-300)
 
 
@@ -104,7 +99,7 @@ def test_ad_extreme_tail_is_finite_and_matches_scipy():
     Z[0, 0] = 1e4  # an outlier 40+ sd away: log_ndtr keeps log(1 - F) finite
     Z[:, 1] = rng.standard_cauchy(500)
     ours = anderson_darling(Z)
-    ref = [_scipy_ad(Z[:, j]) for j in range(2)]
+    ref = [scipy_ad(Z[:, j]) for j in range(2)]
     assert np.all(np.isfinite(ours))
     np.testing.assert_allclose(ours, ref, rtol=1e-9)
 
@@ -121,7 +116,7 @@ def test_diagnose_reproduces_paper_definitions_from_scipy():
     rng = np.random.default_rng(5)
     Z = np.concatenate([rng.standard_normal((400, 6)), rng.laplace(size=(400, 4))], axis=1) * 3.0
     r = diagnose(Z, extras=False)
-    ad = np.array([_scipy_ad(Z[:, j]) for j in range(10)])
+    ad = np.array([scipy_ad(Z[:, j]) for j in range(10)])
     p = np.array([stats.normaltest(Z[:, j]).pvalue for j in range(10)])
     norms = [math.sqrt(sum(x * x for x in row)) for row in Z.tolist()]
     cv = stats.tstd(norms) * math.sqrt((len(norms) - 1) / len(norms)) / (sum(norms) / len(norms))
@@ -140,7 +135,7 @@ def test_normalize_tests_the_rows_on_the_sphere():
     Z = rng.standard_normal((300, 4)) * np.array([1.0, 2.0, 3.0, 4.0]) + 1.0
     U = Z / np.sqrt((Z**2).sum(axis=1, keepdims=True))
     r = diagnose(Z, normalize=True, extras=False)
-    np.testing.assert_allclose(r.ad, [_scipy_ad(U[:, j]) for j in range(4)], rtol=1e-9)
+    np.testing.assert_allclose(r.ad, [scipy_ad(U[:, j]) for j in range(4)], rtol=1e-9)
     assert r.normalized
     norms = np.sqrt((Z**2).sum(axis=1))
     assert r.cv == pytest.approx(norms.std() / norms.mean(), rel=1e-12)  # CV of the input, not of unit rows
@@ -222,7 +217,7 @@ def test_monte_carlo_null_agrees_with_direct_scipy_simulation():
     k_ad = k_dp = 0
     for _ in range(R):
         x = rng.standard_normal(n)
-        k_ad += _scipy_ad(x) < 0.752
+        k_ad += scipy_ad(x) < 0.752
         k_dp += stats.normaltest(x).pvalue > 0.05
     mc = null_pass_rates(n, method="mc", n_samples=100_000, seed=13)
     for k, p, se in ((k_ad, mc.ad, mc.ad_se), (k_dp, mc.dp, mc.dp_se)):
@@ -250,7 +245,7 @@ def test_projection_statistics_equal_scipy_on_projected_data():
     theta = r.projections.directions
     np.testing.assert_allclose(np.linalg.norm(theta, axis=1), 1.0, rtol=1e-12)
     Y = Z @ theta.T
-    np.testing.assert_allclose(r.projections.ad, [_scipy_ad(Y[:, k]) for k in range(5)], rtol=1e-9)
+    np.testing.assert_allclose(r.projections.ad, [scipy_ad(Y[:, k]) for k in range(5)], rtol=1e-9)
     np.testing.assert_allclose(
         r.projections.dp_pvalue, [stats.normaltest(Y[:, k]).pvalue for k in range(5)], rtol=1e-8
     )

@@ -6,6 +6,7 @@ invariance of the coefficient of variation."""
 import numpy as np
 import pytest
 
+from tests.theory._scipy_reference import scipy_ad
 from theory.gaussianity import anderson_darling, coefficient_of_variation, constant_columns
 
 
@@ -68,12 +69,6 @@ def test_coefficient_of_variation_of_zero_rows_names_the_matrix():
     assert str(exc.value) == expected
 
 
-def _scipy_ad(x: np.ndarray) -> float:
-    from scipy import stats
-
-    return float(stats.anderson(x, "norm", method="interpolate").statistic)
-
-
 def test_anderson_darling_over_the_whole_float_range():
     # each column is rescaled by the power of two of its largest magnitude, whichever end of the sorted
     # column holds it: one value at -+1e300 among values near 1e-10 must neither overflow nor lose the others
@@ -84,7 +79,7 @@ def test_anderson_darling_over_the_whole_float_range():
     got = anderson_darling(z)
     assert np.all(np.isfinite(got))
     for j in range(2):
-        assert got[j] == pytest.approx(_scipy_ad(z[:, j] * 1e-290), rel=1e-9)
+        assert got[j] == pytest.approx(scipy_ad(z[:, j] * 1e-290), rel=1e-9)
 
 
 def test_anderson_darling_of_a_column_far_from_zero():
@@ -93,7 +88,7 @@ def test_anderson_darling_of_a_column_far_from_zero():
     rng = np.random.default_rng(4)
     noise = rng.standard_normal(200) * 1e-4
     z = (1e8 + noise)[:, None]
-    assert anderson_darling(z)[0] == pytest.approx(_scipy_ad(z[:, 0] - 1e8), rel=1e-9)
+    assert anderson_darling(z)[0] == pytest.approx(scipy_ad(z[:, 0] - 1e8), rel=1e-9)
 
 
 def test_a_single_column_is_not_sorted_in_place():

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from tests.theory._scipy_reference import scipy_ad
 from theory.gaussianity import (
     anderson_darling,
     coefficient_of_variation,
@@ -25,12 +26,6 @@ from theory.gaussianity import (
 )
 
 pytestmark = pytest.mark.claim("DIAG")
-
-
-def _scipy_ad(col):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        return stats.anderson(col, "norm").statistic
 
 
 def _with_constant(n, value, j=2, d=4, noise=0.0, dtype=np.float64, seed=0):
@@ -84,7 +79,7 @@ def test_several_constant_columns_are_all_named():
 def test_extreme_scales_give_the_unscaled_numbers(scale):
     rng = np.random.default_rng(2)
     Z = rng.standard_normal((400, 8))
-    ref_ad = np.array([_scipy_ad(Z[:, j]) for j in range(8)])
+    ref_ad = np.array([scipy_ad(Z[:, j]) for j in range(8)])
     ref_p = np.array([stats.normaltest(Z[:, j]).pvalue for j in range(8)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no RuntimeWarning from any module
@@ -120,7 +115,7 @@ def test_nearly_constant_but_resolved_column_is_tested_accurately():
     rng = np.random.default_rng(4)
     x = rng.standard_normal(500)
     Z = np.column_stack([1000.0 + 1e-9 * x, rng.standard_normal(500)])
-    ref = _scipy_ad(Z[:, 0] - 1000.0)  # the exact differences (Sterbenz), then SciPy
+    ref = scipy_ad(Z[:, 0] - 1000.0)  # the exact differences (Sterbenz), then SciPy
     assert anderson_darling(Z)[0] == pytest.approx(ref, rel=1e-7)
 
 
