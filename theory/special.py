@@ -124,14 +124,13 @@ def _check_conc(value, name: str) -> float:
     return check_real(value, name, low=0.0, high=KAPPA_MAX)
 
 
-def _series_scaled(nu: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """log of sum_k (x^2/4)^k / (k! (nu+1)_k), i.e. log I_nu(x) - nu log(x/2) + lgamma(nu+1).
+def _series_scaled(nu: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """log of sum_k y^k / (k! (nu+1)_k) with ``y = x^2/4``, i.e. log I_nu(x) - nu log(x/2) + lgamma(nu+1).
 
-    Where ``x^2/4 <= nu + 1`` the terms never increase (ratio ``(x^2/4) / (k (nu + k)) <= 1``), so once
-    every term is below ``2^-54`` of its running sum (under half an ulp of it) no later term changes a
-    sum: the loop stops there, with the value of all :data:`_SERIES_TERMS` terms to the last bit.
+    Where ``y <= nu + 1`` the terms never increase (ratio ``y / (k (nu + k)) <= 1``), so once every term
+    is below ``2^-54`` of its running sum (under half an ulp of it) no later term changes a sum: the loop
+    stops there, with the value of all :data:`_SERIES_TERMS` terms to the last bit.
     """
-    y = 0.25 * x * x
     term = np.ones_like(y)
     acc = np.zeros_like(y)
     if nu.size > 0 and nu.min() == nu.max():  # one order (a kernel's matrix): scalar denominators
@@ -282,13 +281,14 @@ def log_iv_normalized(nu, x) -> np.ndarray:
     nu = nu.astype(np.float64, copy=False)
     x = x.astype(np.float64, copy=False)
     with np.errstate(over="ignore"):  # x**2 overflows to inf beyond 1e154: not the series regime
-        ser = 0.25 * x * x <= nu + 1.0
+        y = 0.25 * x * x
+    ser = y <= nu + 1.0
     if ser.all():  # a kernel at small alpha: no masked copies of a large matrix
-        out = _series_scaled(nu, x)
+        out = _series_scaled(nu, y)
         return out[()] if out.ndim == 0 else out
     out = np.empty(nu.shape, dtype=np.float64)
     if ser.any():
-        out[ser] = _series_scaled(nu[ser], x[ser])
+        out[ser] = _series_scaled(nu[ser], y[ser])
     big = ~ser & (nu >= _NU_DEBYE)
     if big.any():
         out[big] = _debye_log_iv_normalized(nu[big], x[big])

@@ -183,4 +183,4 @@ def test_the_series_stops_only_where_the_full_sum_is_reached_to_the_last_bit():
         for k in range(1, _SERIES_TERMS + 1):
             term = term * y / (k * (nu + k))
             acc = acc + term
-        np.testing.assert_array_equal(_series_scaled(nu, xs), np.log1p(acc))
+        np.testing.assert_array_equal(_series_scaled(nu, y), np.log1p(acc))
