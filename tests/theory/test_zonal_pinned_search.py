@@ -158,6 +158,31 @@ def test_refine_rings_reports_a_symmetric_pair_with_mean_zero():
     assert value == pytest.approx(alpha**2 / (2 * d), rel=1e-3)
 
 
+# ---------------------------------------------------------------------------------------------------
+# minimize_jq below the threshold: sigma, one of its starts, is the minimiser
+
+
+@pytest.mark.parametrize(("d", "alpha"), [(3, 2.0), (8, 1.0)])
+def test_minimize_jq_below_the_threshold_reports_sigma_itself(d, alpha):
+    """q = q_c_loc / 2 (0.589 at d = 3, 0.463 at d = 8), far below the smallest ratio
+    (Phi(mu) - Phi(sigma)) / m^2 that threshold() finds at these points (1.180 and 0.908): sigma's
+    quadrature on the grid, one of the starts, is the minimum, and no ring mixture refined from the grid
+    minimum does better. The result is sigma itself: the grid's latitudes and weights, J_q - J_q(sigma) = 0,
+    m = 0, Phi = log 0F1(; d/2; alpha^2/4) (mpmath)."""
+    from theory.zonal._threshold import qc_local
+
+    q = 0.5 * float(qc_local(d, alpha))
+    res = minimize_jq(d, alpha, q, n_panels=16, per_panel=4)
+    theta, logw = uniform_nodes(d, 16, 4)
+    w = np.exp(logw - np.logaddexp.reduce(logw))
+    keep = w > 1e-9  # the measure reported leaves out masses below 1e-9 (two polar nodes at d = 8)
+    np.testing.assert_allclose(res.latitudes, np.cos(theta[keep]), rtol=1e-15)
+    np.testing.assert_allclose(res.weights, w[keep] / w[keep].sum(), rtol=1e-9)
+    assert res.gap == pytest.approx(0.0, abs=1e-12)
+    assert res.mean_norm == pytest.approx(0.0, abs=1e-15)
+    assert res.phi == pytest.approx(float(_mp_phi_sigma(d, alpha)), rel=1e-13)
+
+
 def test_clusters_of_a_measure_with_no_mass_above_the_threshold_is_its_heaviest_node():
     # every node under the 1e-6 cluster threshold: the heaviest node alone is the ring, with all the mass
     from theory.zonal._problem import RingGrid

@@ -166,7 +166,11 @@ class ZonalBetaThreshold(ResultMixin):
         ``"zero"`` (no measure found with a positive ratio), ``"local limit"`` (``beta_loc``, as KL -> 0),
         ``"vMF"`` or ``"density"`` (the density reported beats the others by a relative ``1e-6``).
     beta_density : float
-        The ratio of the density reported (quadrature-exact).
+        The ratio of the density reported (quadrature-exact). Where no density found has a positive
+        ratio (``beta_star`` from 0 or the local limit), the supremum over densities is not attained (it
+        is approached as KL -> 0 or KL -> inf) and the density reported is where the search stopped: its
+        ratio and shape then depend on the starts (between variants of the search its ratio moved by up
+        to 350% relative), while ``beta_star`` and ``attained_by`` do not.
     beta_vmf : float
         The supremum over the vMF family (:func:`theory.regularized.beta_threshold_vmf`, refined).
     kappa_vmf : float

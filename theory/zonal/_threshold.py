@@ -114,7 +114,11 @@ class ZonalThreshold(ResultMixin):
         ``"local limit"`` (``q_c = q_c_loc``: approached as ``||m|| -> 0``), ``"vMF"`` (a finite vMF tilt)
         or ``"rings"`` (the ring mixture reported beats both by more than a relative ``1e-6``).
     q_c_rings : float
-        The exact ratio of the ring mixture reported (:attr:`latitudes`, :attr:`weights`).
+        The exact ratio of the ring mixture reported (:attr:`latitudes`, :attr:`weights`). Where the
+        local limit wins with ``landau_c4 > 0`` the ratio rises away from ``||m|| = 0``, candidates
+        drifting there are dropped (``||m|| <= 0.02``), and this is where the search stopped above the
+        limit, not a minimum: its value depends on the starts (at d = 16, alpha = 100, 8.07 here and up
+        to 8.20 when the free minimisation starts from another profile point).
     q_c_vmf : float
         The global threshold over the vMF family (:func:`theory.regularized.surrogate_threshold`,
         refined by a 1-D minimisation around its grid minimum).
