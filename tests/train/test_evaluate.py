@@ -1,5 +1,6 @@
 """Evaluation: the metrics equal direct computations, the result is strict JSON."""
 
+import dataclasses
 import json
 import math
 
@@ -74,3 +75,27 @@ def test_gaussian_embeddings_pass_and_skewed_fail():
         r = evaluate(_Identity(), data, epoch=0, alpha=1.0, N=100, n_eval=2500, n_projections=0, n_phi=50)
         assert r.gaussian is expect
         assert r.bound is None and r.bound_violated is None
+
+
+def test_cache_draws_the_views_once_and_changes_no_number():
+    data = _data(labels=True)
+    calls = []
+
+    def counted(x0, g):
+        calls.append(x0.shape[0])
+        return _views(x0, g)
+
+    data = dataclasses.replace(data, views=counted)
+    kw = dict(alpha=2.0, N=50, n_eval=300, n_projections=3, n_phi=100, seed=1)
+    model = torch.nn.Linear(6, 4, dtype=torch.float64)
+    plain = [evaluate(model, data, epoch=e, **kw).to_dict() for e in (0, 1)]
+    assert calls == [300, 300]
+    cache: dict = {}
+    cached = [evaluate(model, data, epoch=e, cache=cache, **kw).to_dict() for e in (0, 1)]
+    assert calls == [300, 300, 300]  # drawn once for both evaluations
+    assert json.dumps(cached) == json.dumps(plain)
+    evaluate(model, data, epoch=2, cache=cache, **{**kw, "seed": 2})  # another seed: drawn again
+    evaluate(model, data, epoch=2, cache=cache, **{**kw, "n_eval": 200})  # other samples: drawn again
+    assert calls == [300, 300, 300, 300, 200]
+    with pytest.raises(TypeError, match="cache must be a dict"):
+        evaluate(model, data, epoch=0, cache=[], **kw)

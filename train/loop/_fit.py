@@ -241,6 +241,8 @@ def _train(config, run, contents, resume, data, figures, log, dist) -> Path:
         if rank0 and log is not None and not bar_on:
             log(line)
 
+    eval_cache: dict = {}  # the held-out views, drawn once per run (evaluate(cache=...))
+
     def record(epoch: int, train_loss: float | None) -> dict:
         t0 = time.perf_counter()
         res = evaluate(
@@ -254,6 +256,7 @@ def _train(config, run, contents, resume, data, figures, log, dist) -> Path:
             n_phi=config.n_phi,
             seed=config.seed,
             device=config.device,
+            cache=eval_cache,
         )
         rec = to_jsonable({**res.to_dict(), "train_loss": train_loss, "step": step})
         records.append(rec)
