@@ -196,7 +196,13 @@ def tv_constant_expr(kk: int) -> sp.Expr:
     -------
     sympy.Expr
     """
-    kk = _check_k(kk)
+    return _tv_constant_expr(_check_k(kk))
+
+
+@lru_cache(maxsize=64)
+def _tv_constant_expr(kk: int) -> sp.Expr:
+    """The integral of :func:`tv_constant_expr` for a checked ``kk`` (cached: sympy expressions are
+    immutable)."""
     h = ratio_expansion().h1.subs(k, kk)
     roots = sp.solve(sp.Eq(h, 0), s)
     lo, hi = sorted(roots, key=lambda r: float(r))
@@ -322,9 +328,14 @@ def projected_density_limit(kk: int) -> sp.Expr:
     sympy.Expr
         In the symbol ``y``.
     """
-    kk = _check_k(kk)
-    expr = projected_density_expr(kk)
-    log_expr = sp.expand_log(sp.log(expr), force=True)
+    return _projected_density_limit(_check_k(kk))
+
+
+@lru_cache(maxsize=64)
+def _projected_density_limit(kk: int) -> sp.Expr:
+    """The limit of :func:`projected_density_limit` for a checked ``kk`` (cached: sympy expressions are
+    immutable)."""
+    log_expr = sp.expand_log(sp.log(projected_density_expr(kk)), force=True)
     return sp.simplify(sp.exp(sp.limit(log_expr, d, sp.oo)))
 
 

@@ -36,6 +36,7 @@ def _zero_energy(manifold="sphere"):
     return Energy(lambda x: (0.0 * x).sum(), vg, manifold=manifold, name="zero")
 
 
+@pytest.mark.slow  # flows run to convergence (2 s each)
 @pytest.mark.claim("T1")
 @pytest.mark.parametrize("flow", ["gd", "adam"])
 def test_phi_flow_reaches_phi_sigma(flow):
@@ -72,6 +73,7 @@ def test_phi_flow_reaches_phi_sigma(flow):
         assert np.all(np.diff(tr.objective) <= 1e-12)
 
 
+@pytest.mark.slow  # flows on both sides of the switch (1.4 s)
 @pytest.mark.claim("D")
 def test_jq_switch_at_qc_local_d3():
     """d = 3: J_q = Phi - q ||m||^2 flows from a slightly tilted law return to ||m|| ~ 0 below q_c^loc and
@@ -89,6 +91,7 @@ def test_jq_switch_at_qc_local_d3():
     assert out[1.25] > 10 * m0 and out[1.25] > 0.1
 
 
+@pytest.mark.slow  # a long Langevin run (1.5 s)
 @pytest.mark.claim("R", "C2")
 def test_langevin_stationary_radius_is_chi():
     """Mean-field Langevin in R^d for F = beta lam E||z||^2 (alpha = q = 0): stationary law

@@ -142,6 +142,7 @@ def test_estimators_against_monte_carlo_of_the_chain():
     assert est.bound == pytest.approx(ex.bound, abs=5 * (1 - ex.eta2) * est.mean_sq_norm_se)
 
 
+@pytest.mark.slow  # a Monte Carlo study of the estimator (0.8 s)
 def test_mean_sq_norm_u_statistic_is_unbiased_and_se_is_calibrated():
     """Many tiny batches (N = 5): the U-statistic averages to ||m||^2; the plug-in is off by (1-|m|^2)/N."""
     rng = np.random.default_rng(1)

@@ -200,7 +200,9 @@ def test_ad_pvalue_is_a_decreasing_probability():
         ad_pvalue(-1.0, 100)
 
 
-@pytest.mark.parametrize("n", [20, 1000])
+@pytest.mark.parametrize(
+    "n", [20, pytest.param(1000, marks=pytest.mark.slow)]
+)  # Monte Carlo; n = 1000 in the slow run
 def test_asymptotic_null_pass_rate_matches_monte_carlo(n):
     # Stated accuracy of the Stephens / D'Agostino-Stephens approximation at the cut: 1e-3.
     n_rep = 200_000 if n == 20 else 20_000
@@ -211,6 +213,7 @@ def test_asymptotic_null_pass_rate_matches_monte_carlo(n):
     assert 0.93 < mc.ad < 0.97
 
 
+@pytest.mark.slow  # a Monte Carlo study (1.5 s)
 def test_monte_carlo_null_agrees_with_direct_scipy_simulation():
     n, R = 40, 1500
     rng = np.random.default_rng(12)
@@ -361,6 +364,7 @@ def test_henze_zirkler_large_d_against_mpmath():
     assert ours.hz_pvalue == pytest.approx(float(pval), rel=1e-6)
 
 
+@pytest.mark.slow  # a Monte Carlo study (1.2 s)
 def test_multivariate_pvalues_roughly_uniform_for_gaussian():
     R = 200
     p_hz, p_kurt = [], []

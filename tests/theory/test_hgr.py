@@ -403,7 +403,9 @@ def _gauss_pair(rho: float, n: int, seed: int):
     return x, y
 
 
-@pytest.mark.parametrize("rho", [0.2, 0.6, 0.9])
+@pytest.mark.parametrize(
+    "rho", [pytest.param(0.2, marks=pytest.mark.slow), 0.6, pytest.param(0.9, marks=pytest.mark.slow)]
+)  # a sampled study, 1.2 s per rho: one in the default run, the others in the slow run
 def test_ace_bivariate_gaussian(rho):
     n = 10_000
     x, y = _gauss_pair(rho, n, seed=int(rho * 100))

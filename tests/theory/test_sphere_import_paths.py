@@ -103,6 +103,7 @@ def test_every_name_of_the_new_all_resolves():
             assert getattr(m, name) is not None, f"{mod}.{name}"
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_importing_theory_sphere_does_not_import_matplotlib():
     code = (
         "import sys, theory.sphere, theory.symbolic; "

@@ -71,7 +71,9 @@ def test_phi_uniform_large_d_against_mpmath_hyp0f1(d, alpha):
 
 
 @pytest.mark.claim("T1")
-@pytest.mark.parametrize(("d", "alpha", "seed"), [(5, 3.0, 0), (50, 10.0, 1), (3, 8.0, 2)])
+@pytest.mark.parametrize(
+    ("d", "alpha", "seed"), [(5, 3.0, 0), pytest.param(50, 10.0, 1, marks=pytest.mark.slow), (3, 8.0, 2)]
+)  # Monte Carlo: d = 50 (1 s) in the slow run
 def test_phi_uniform_against_monte_carlo(d, alpha, seed):
     v = sample_uniform(400_000, d, seed=seed)
     vals = np.exp(alpha * v[:, 0])  # E_v exp(alpha e1.v), the same for every u
@@ -368,6 +370,7 @@ def test_infonce_minus_log_n_converges_to_population_loss():
     assert -1.2 < conv.spread_rate < -0.7
 
 
+@pytest.mark.slow  # a Monte Carlo study (1 s)
 @pytest.mark.claim("C1")
 def test_infonce_with_vmf_pairs_bias_shrinks_to_zero():
     conv = infonce_convergence(6, 4.0, 8.0, Ns=(32, 64, 128, 256, 512), n_rep=200, seed=2)
@@ -444,7 +447,9 @@ def test_phi_vmf_d3_against_mpmath(kappa, alpha):
 
 
 @pytest.mark.claim("T1")
-@pytest.mark.parametrize(("d", "kappa", "alpha"), [(5, 3.0, 4.0), (64, 40.0, 10.0)])
+@pytest.mark.parametrize(
+    ("d", "kappa", "alpha"), [(5, 3.0, 4.0), pytest.param(64, 40.0, 10.0, marks=pytest.mark.slow)]
+)  # Monte Carlo: the larger case (2 s) in the slow run
 def test_phi_vmf_against_monte_carlo(d, kappa, alpha):
     rng = np.random.default_rng(8)
     w = np.eye(d)[0]

@@ -150,6 +150,7 @@ def test_reexports_are_the_same_objects():
         assert getattr(uniformity, name) is getattr(vmf, name)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_old_modules_do_not_import_matplotlib():
     code = (
         "import sys, warnings\n"

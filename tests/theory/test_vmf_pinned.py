@@ -93,7 +93,9 @@ def test_mean_resultant_length_of_a_scalar_is_a_float_equal_to_the_bessel_ratio(
         assert a == pytest.approx(ref, rel=1e-13, abs=0)
 
 
-@pytest.mark.parametrize("d", [500, 1000])
+@pytest.mark.parametrize(
+    "d", [500, pytest.param(1000, marks=pytest.mark.slow)]
+)  # sampled: d = 1000 in the slow run
 def test_sampled_cosine_to_the_mean_has_mean_a_d(d):
     """Mean of ``t = w.u`` over vMF(w, kappa) draws against :math:`A_d(\\kappa)` from mpmath's Bessel ratio.
 

@@ -96,6 +96,7 @@ def test_two_gloo_ranks_match_one_process(two_ranks, n):
         assert torch.allclose(r["bias_grad"], gb, rtol=0, atol=1e-10)
 
 
+@pytest.mark.slow  # its fixture starts two interpreters (a gloo group)
 def test_naive_gather_gives_different_gradients(two_ranks):
     """The gather whose backward keeps only the local rows: same loss, WRONG gradients."""
     n = 8

@@ -40,6 +40,7 @@ def test_digits():
     assert not torch.equal(I.load_digits(seed=3).x_test, d.x_test)
 
 
+@pytest.mark.slow  # generates the MNIST-1D set (2 s)
 def test_mnist1d_offline_and_laws(mnist1d, monkeypatch):
     m = mnist1d
     assert m.x_train.shape == (4000, 1, 40) and m.x_test.shape == (1000, 1, 40)
