@@ -225,3 +225,24 @@ def test_a_scratch_copy_is_made_afresh_when_the_tests_changed(mut, tmp_path):
     mut._prepare("theory/special.py", ["tests/theory/test_special.py"], work)
     assert not marker.exists()
     assert test_file.read_bytes() == (ROOT / "tests" / "theory" / "test_special.py").read_bytes()
+
+
+def test_recheck_tests_take_files_or_file_test_ids_and_name_the_missing_ones(
+    mut, tmp_record, tmp_path, monkeypatch, capsys
+):
+    # --recheck --tests: a FILE::TEST id counts as present when its file exists; the missing ones are named
+    monkeypatch.setattr(mut, "WORK", tmp_path / "work")
+    (tmp_path / "work" / mut._slug("theory/vmf.py") / "mutants").mkdir(parents=True)
+    given = [
+        "tests/theory/test_vmf_pinned.py::test_that_need_not_exist",
+        "tests/theory/test_vmf_pinned.py",
+        "tests/theory/no_such_file.py::test_x",
+    ]
+    with pytest.raises(SystemExit) as err:
+        mut.recheck("theory/vmf.py", tests=given)
+    assert err.value.code == 2
+    msg = capsys.readouterr().err.strip()
+    assert (
+        msg
+        == "scripts/mutation: error: --tests: no such test file(s) ['tests/theory/no_such_file.py::test_x']"
+    )
