@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
+from theory.regularized import qc_local
 from theory.zonal import beta_threshold, minimize_jq, phi_profile, threshold
 from theory.zonal._kernel import uniform_nodes
 from theory.zonal._search import refine_rings
@@ -169,8 +170,6 @@ def test_minimize_jq_below_the_threshold_reports_sigma_itself(d, alpha):
     quadrature on the grid, one of the starts, is the minimum, and no ring mixture refined from the grid
     minimum does better. The result is sigma itself: the grid's latitudes and weights, J_q - J_q(sigma) = 0,
     m = 0, Phi = log 0F1(; d/2; alpha^2/4) (mpmath)."""
-    from theory.zonal._threshold import qc_local
-
     q = 0.5 * float(qc_local(d, alpha))
     res = minimize_jq(d, alpha, q, n_panels=16, per_panel=4)
     theta, logw = uniform_nodes(d, 16, 4)
