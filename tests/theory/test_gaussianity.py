@@ -429,8 +429,8 @@ def _w2_quadrature(x, mu, sd, dps=30):
     [
         (1, "gaussian", 0.3, 2.0),
         (2, "laplace", 0.0, 1.0),
-        (7, "laplace", -1.0, 0.5),
-        (15, "mixture", 0.7, 1.3),
+        pytest.param(7, "laplace", -1.0, 0.5, marks=pytest.mark.slow),
+        pytest.param(15, "mixture", 0.7, 1.3, marks=pytest.mark.slow),
     ],
 )
 def test_w2_gaussian_1d_equals_high_precision_quadrature(n, law, mu, sd):

@@ -551,7 +551,9 @@ def _exp_transform_ratio(lam, A, c2):
     return num / den
 
 
-@pytest.mark.parametrize("A", [0.5, 0.6, 0.8])
+@pytest.mark.parametrize(
+    "A", [pytest.param(0.5, marks=pytest.mark.slow), 0.6, pytest.param(0.8, marks=pytest.mark.slow)]
+)
 def test_laplace_channel_respects_exponential_lower_bound(A):
     # Any transform h gives rho_m^2 >= corr-ratio of h; exponential transforms near the edge of the Laplace
     # MGF give a closed-form lower bound that a truncated grid misses (the optimum lives in the tails).

@@ -196,7 +196,14 @@ def test_polar_split_of_gaussian():
 
 
 @pytest.mark.claim("P3")
-@pytest.mark.parametrize(("kappa", "lam", "lam_rho"), [(2.0, 0.5, 0.5), (5.0, 1.0, 1.0), (2.0, 0.5, 1.5)])
+@pytest.mark.parametrize(
+    ("kappa", "lam", "lam_rho"),
+    [
+        (2.0, 0.5, 0.5),
+        pytest.param(5.0, 1.0, 1.0, marks=pytest.mark.slow),
+        pytest.param(2.0, 0.5, 1.5, marks=pytest.mark.slow),
+    ],
+)
 def test_polar_kl_against_cartesian_quadrature_d2(kappa, lam, lam_rho):
     # rho(z) proportional to exp(-lam_rho |z|^2 + kappa z_1/|z|) on R^2, normalised numerically in x-y
     def unnorm(y, x):

@@ -92,16 +92,16 @@ REF_CASES = [
     (5, 1),
     (5, 2),
     (5, 3),
-    (5, 4),
+    pytest.param(5, 4, marks=pytest.mark.slow),
     (7, 3),
-    (32, 1),
+    pytest.param(32, 1, marks=pytest.mark.slow),
     (40, 25),
     (64, 2),
     (256, 3),
     (1000, 5),
     (2000, 500),
-    (10**4, 1),
-    (10**5, 2),
+    pytest.param(10**4, 1, marks=pytest.mark.slow),
+    pytest.param(10**5, 2, marks=pytest.mark.slow),
 ]
 
 

@@ -59,7 +59,7 @@ GOOD = {
         "n_nodes": 16,
     },
     symbolic.chi2_density: {"kk": 3},
-    symbolic.tv_constant_expr: {"kk": 1},
+    symbolic.tv_constant_expr: {"kk": 2},
     symbolic.moment_expr: {"m": 2},
     symbolic.projected_density_expr: {"kk": 2},
     symbolic.projected_density_limit: {"kk": 1},

@@ -84,9 +84,9 @@ def _mp_reference(d: int, k: int, dps: int = 80) -> dict:
 # Past the switch (1e6 + 1), and where the old exact route failed: 1e12 (1e-3 off), 1e15 (1.7x), 1e16
 # (0), 1e18 (11x, k = 2).
 EXTREME = [
-    (10**6 + 1, 1),
+    pytest.param(10**6 + 1, 1, marks=pytest.mark.slow),
     (10**7, 3),
-    (10**10, 1),
+    pytest.param(10**10, 1, marks=pytest.mark.slow),
     (10**12, 10),
     (10**15, 2),
     (10**16, 2),
@@ -116,7 +116,10 @@ def test_distances_right_at_and_beyond_the_switch(d, k):
 
 
 @pytest.mark.claim("R-d")
-@pytest.mark.parametrize(("d", "k"), [(10**3, 1), (10**4, 2), (10**4, 10), (10**5, 100), (10**6, 1000)])
+@pytest.mark.parametrize(
+    ("d", "k"),
+    [pytest.param(10**3, 1, marks=pytest.mark.slow), (10**4, 2), (10**4, 10), (10**5, 100), (10**6, 1000)],
+)
 def test_expansion_error_within_its_bound_at_moderate_d(d, k):
     # where the O(d^-3) remainder dominates, the bound must still hold (it is not only a rounding floor)
     ref = _mp_reference(d, k)
@@ -130,7 +133,9 @@ def test_expansion_error_within_its_bound_at_moderate_d(d, k):
 
 
 @pytest.mark.claim("MP")
-@pytest.mark.parametrize(("d", "k"), [(10**8, 5000), (10**9, 2000), (2 * 10**6, 400)])
+@pytest.mark.parametrize(
+    ("d", "k"), [(10**8, 5000), pytest.param(10**9, 2000, marks=pytest.mark.slow), (2 * 10**6, 400)]
+)
 def test_large_k_keeps_the_exact_route_up_to_1e9(d, k):
     ref = _mp_reference(d, k)
     assert asy.route(d, k, "t") == "exact"
@@ -192,7 +197,7 @@ def test_logpdf_and_log_ratio_at_huge_d(d):
 
 
 @pytest.mark.claim("MP")
-@pytest.mark.parametrize("k", [1, 3])
+@pytest.mark.parametrize("k", [pytest.param(1, marks=pytest.mark.slow), 3])
 def test_last_exact_point_of_the_switch(k):
     # d = 1e6 keeps the exact route (the numbers of paper_checks.md), accurate to 1e-9 there
     d = 10**6

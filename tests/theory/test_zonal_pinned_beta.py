@@ -84,7 +84,7 @@ def test_density_reported_where_no_density_wins_is_resolved_by_the_rule(d, alpha
     assert abs(fine - res.beta_density) < 1e-6
 
 
-@pytest.mark.parametrize("d", [3, 8])
+@pytest.mark.parametrize("d", [pytest.param(3, marks=pytest.mark.slow), 8])
 def test_density_search_climbs_to_the_local_limit_where_it_is_positive(d):
     # densities near sigma (f = 1 + eps P_1 + ..., eps -> 0) have ratios tending to the local limit
     # b_loc = 2 alpha (1 - eta2)/d - a(2 - a) (theory.regularized.beta_threshold_local, pinned against
