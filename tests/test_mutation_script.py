@@ -227,6 +227,32 @@ def test_a_scratch_copy_is_made_afresh_when_the_tests_changed(mut, tmp_path):
     assert test_file.read_bytes() == (ROOT / "tests" / "theory" / "test_special.py").read_bytes()
 
 
+def test_every_runner_selects_the_tests_marked_slow_too(mut, tmp_path):
+    # the project's addopts leave out the tests marked slow; a mutant killed only by a slow test (the
+    # largest instance of a parametrized check) must count as killed in mutmut's run and in the re-check
+    import tomllib
+
+    work = tmp_path / "work"
+    mut._prepare("theory/special.py", ["tests/theory/test_special.py"], work)
+    args = tomllib.loads((work / "pyproject.toml").read_text())["tool"]["mutmut"]["pytest_add_cli_args"]
+    probe = work / "tests" / "test_probe_marks.py"
+    probe.write_text(
+        "import pytest\n\n\n@pytest.mark.slow\ndef test_marked_slow():\n    pass\n\n\n"
+        "def test_unmarked():\n    pass\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", *args, "tests/test_probe_marks.py"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "test_marked_slow" in out.stdout and "test_unmarked" in out.stdout
+    selection = '"-m", "slow or not slow"'
+    assert selection in mut._RECHECK_SCRIPT and selection in mut._SAMPLE_SCRIPT
+
+
 def test_recheck_tests_take_files_or_file_test_ids_and_name_the_missing_ones(
     mut, tmp_record, tmp_path, monkeypatch, capsys
 ):
