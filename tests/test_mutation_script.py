@@ -272,3 +272,31 @@ def test_recheck_tests_take_files_or_file_test_ids_and_name_the_missing_ones(
         msg
         == "scripts/mutation: error: --tests: no such test file(s) ['tests/theory/no_such_file.py::test_x']"
     )
+
+
+def test_recheck_mutants_takes_only_listed_survivors_and_names_the_others(
+    mut, tmp_record, tmp_path, monkeypatch, capsys
+):
+    # --recheck --mutants: a name that is not a survivor, no-test or timeout mutant of the record is refused
+    # (a killed mutant, or one of another module), in one line with exit 2, before any test runs
+    monkeypatch.setattr(mut, "WORK", tmp_path / "work")
+    (tmp_path / "work" / mut._slug("theory/vmf.py") / "mutants").mkdir(parents=True)
+    status = json.loads((tmp_record[0] / "theory.vmf.json").read_text())["status"]
+    killed = next(n for n, st in status.items() if st == "killed")
+    with pytest.raises(SystemExit) as err:
+        mut.recheck(
+            "theory/vmf.py", tests=["tests/theory/test_vmf_pinned.py"], only=[killed, "theory.x__mutmut_1"]
+        )
+    assert err.value.code == 2
+    msg = capsys.readouterr().err.strip()
+    assert msg.startswith(
+        "scripts/mutation: error: --mutants: not survived / no tests / timeout in the record"
+    )
+    assert killed in msg and "theory.x__mutmut_1" in msg
+    # and the flag is refused without --recheck
+    with pytest.raises(SystemExit) as err:
+        mut.main(["theory/vmf.py", "--mutants", killed])
+    assert err.value.code == 2
+    assert (
+        capsys.readouterr().err.strip().endswith("--mutants names survivors to re-check; it needs --recheck")
+    )
