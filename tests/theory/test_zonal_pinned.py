@@ -302,7 +302,8 @@ def test_clusters_are_runs_of_adjacent_nodes_at_their_mean_latitude():
 def test_stationarity_gap_and_argmin_against_the_first_variation(d, alpha, t, p, q):
     """min_t S(t) - int S dmu with S = V - 2 q m t: the minimum over a dense latitude grid refined by a
     bounded 1-D search (V from scipy's Bessel function), within the accuracy of a 1201-point grid in
-    theta (spacing pi/1200, so an error of at most ~ S'' h^2 / 8)."""
+    theta (spacing pi/1200, so an error of at most ~ S'' h^2 / 8), and equal to the minimum over that grid
+    and the support computed the same way."""
     from scipy import optimize
 
     t, p = np.array(t), np.array(p)
@@ -319,6 +320,9 @@ def test_stationarity_gap_and_argmin_against_the_first_variation(d, alpha, t, p,
     want = s_min - float(p @ s_of(t))
     gap, t_low = stationarity(ZonalMeasure.rings(d, t, p), alpha, q)
     assert gap == pytest.approx(want, abs=2e-5 * max(1.0, abs(want)))
+    # exactly the documented grid: 1201 latitudes equally spaced in theta, and the support
+    on_grid = min(s_of(np.cos(np.linspace(0.0, np.pi, 1201))).min(), s_of(t).min()) - float(p @ s_of(t))
+    assert gap == pytest.approx(on_grid, rel=1e-12, abs=1e-13)
     assert gap >= want - 1e-12  # a grid minimum is never below the true one
     assert t_low == pytest.approx(float(res.x), abs=3e-3)
 
