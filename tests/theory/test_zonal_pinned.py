@@ -13,6 +13,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
+from tests.theory._scipy_reference import scipy_log_g
 from theory.regularized import qc_local
 from theory.zonal import (
     DEFAULT_MEAN_NORMS,
@@ -127,26 +128,13 @@ def _mp_phi(d, alpha, t, p):
     )
 
 
-def _np_log_g(d, b):
-    """log G_d(b) in double precision from scipy's exponentially scaled Bessel function."""
-    from scipy import special
-
-    b = np.asarray(b, dtype=np.float64)
-    if d == 2:
-        return np.log(np.cosh(b))
-    nu = 0.5 * (d - 3)
-    safe = np.where(b > 0, b, 1.0)
-    out = special.gammaln(nu + 1) + nu * np.log(2.0 / safe) + np.log(special.ive(nu, safe)) + safe
-    return np.where(b > 0, out, 0.0)
-
-
 def _np_first_variation(d, alpha, t_supp, p_supp, t_eval):
     """V(t) = log (K mu)(t) + int K(s, t) / (K mu)(s) mu(ds) for the ring mixture (t_supp, p_supp)."""
     t_eval = np.asarray(t_eval, dtype=np.float64)
 
     def kern(a, b):
         sa, sb = np.sqrt(1 - a * a), np.sqrt(1 - b * b)
-        return np.exp(alpha * np.multiply.outer(a, b) + _np_log_g(d, alpha * np.multiply.outer(sa, sb)))
+        return np.exp(alpha * np.multiply.outer(a, b) + scipy_log_g(d, alpha * np.multiply.outer(sa, sb)))
 
     kmu_supp = kern(t_supp, t_supp) @ p_supp
     k_eval = kern(t_eval, t_supp)

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
+from tests.theory._scipy_reference import scipy_log_g
 from theory.regularized import qc_local
 from theory.zonal import beta_threshold, minimize_jq, phi_profile, threshold
 from theory.zonal._kernel import uniform_nodes
@@ -240,21 +241,10 @@ def test_clusters_of_a_measure_with_no_mass_above_the_threshold_is_its_heaviest_
 # exponentially scaled Bessel function and checked at its optimum against mpmath at 30 digits.
 
 
-def _np_log_g(d, b):
-    """log G_d(b) = log[Gamma(nu + 1) (2/b)^nu I_nu(b)], nu = (d - 3)/2, from ``scipy.special.ive``."""
-    from scipy import special
-
-    b = np.asarray(b, dtype=np.float64)
-    nu = 0.5 * (d - 3)
-    safe = np.where(b > 0, b, 1.0)
-    out = special.gammaln(nu + 1) + nu * np.log(2.0 / safe) + np.log(special.ive(nu, safe)) + safe
-    return np.where(b > 0, out, 0.0)
-
-
 def _np_phi(d, alpha, t, p):
     """Phi of the ring mixture ``sum_k p_k ring(t_k)`` (log-sum-exp over the kernel's rows)."""
     s = np.sqrt(np.clip(1.0 - t * t, 0.0, None))
-    log_k = alpha * np.multiply.outer(t, t) + _np_log_g(d, alpha * np.multiply.outer(s, s))
+    log_k = alpha * np.multiply.outer(t, t) + scipy_log_g(d, alpha * np.multiply.outer(s, s))
     top = log_k.max(axis=1)
     return float(p @ (np.log(np.exp(log_k - top[:, None]) @ p) + top))
 
@@ -273,7 +263,7 @@ def _nelder_mead_optimum(d, alpha, q, t0, p0):
     ``J_q - J_q(sigma) = Phi - q m^2 - Phi(sigma)`` over ``len(t0)`` components: Nelder-Mead restarted
     from its own optimum until the value stops moving. Returns ``(value, t, p)``."""
     k = len(t0)
-    phi_sigma = float(_np_log_g(d + 1, np.array(alpha)))
+    phi_sigma = float(scipy_log_g(d + 1, np.array(alpha)))
 
     def f(x):
         t, p = _components(x, k)
