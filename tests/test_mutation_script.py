@@ -227,6 +227,7 @@ def test_a_scratch_copy_is_made_afresh_when_the_tests_changed(mut, tmp_path):
     assert test_file.read_bytes() == (ROOT / "tests" / "theory" / "test_special.py").read_bytes()
 
 
+@pytest.mark.slow  # starts a fresh interpreter (pytest --collect-only)
 def test_every_runner_selects_the_tests_marked_slow_too(mut, tmp_path):
     # the project's addopts leave out the tests marked slow; a mutant killed only by a slow test (the
     # largest instance of a parametrized check) must count as killed in mutmut's run and in the re-check
