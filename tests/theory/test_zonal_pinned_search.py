@@ -276,7 +276,7 @@ def _nelder_mead_optimum(d, alpha, q, t0, p0):
         opts = {"xatol": 1e-11, "fatol": 1e-16, "maxiter": 40000, "maxfev": 80000}
         res = optimize.minimize(f, x, method="Nelder-Mead", options=opts)
         x = res.x
-        if res.fun >= value - 1e-16 * abs(value):
+        if res.fun >= value - 1e-16 * abs(res.fun):  # no longer moving (value starts at +inf)
             break
         value = res.fun
     return (float(res.fun), *_components(x, k))
