@@ -271,9 +271,9 @@ def _nelder_mead_optimum(d, alpha, q, t0, p0):
         return phi / (m * m) if q is None else phi - q * m * m
 
     x = np.concatenate([np.arccos(t0), np.log(np.asarray(p0[1:]) / p0[0])])
+    opts = {"xatol": 1e-11, "fatol": 1e-16, "maxiter": 40000, "maxfev": 80000}
     value = np.inf
     for _ in range(8):
-        opts = {"xatol": 1e-11, "fatol": 1e-16, "maxiter": 40000, "maxfev": 80000}
         res = optimize.minimize(f, x, method="Nelder-Mead", options=opts)
         x = res.x
         if res.fun >= value - 1e-16 * abs(res.fun):  # no longer moving (value starts at +inf)
