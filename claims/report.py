@@ -207,37 +207,6 @@ def _last_seconds() -> dict[str, float]:
         return {}
 
 
-def _worker_init() -> None:
-    """Hold BLAS and torch to one thread in a worker process of :func:`run_checks`."""
-    import os
-    import sys
-
-    from threadpoolctl import threadpool_limits
-
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
-    threadpool_limits(1)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(1)
-
-
-def _start_method() -> str:
-    """How :func:`run_checks` starts its workers: ``fork`` on Linux, ``spawn`` elsewhere.
-
-    A forked worker inherits the modules the parent imported (numpy, scipy, torch, the packages:
-    ``python -m claims`` has imported them while it verified the published results), where a spawned
-    one imports them again (about 2.4 s of a 14 s run on two cores). PyTorch's own ``DataLoader``
-    workers fork by default on Linux; here each worker holds its torch and BLAS pools to one thread
-    (:func:`_worker_init`), so a parent whose pools have already run (a test session, a notebook) gives
-    the same results without hanging. macOS and Windows keep ``spawn`` (fork is unsafe or absent
-    there).
-    """
-    import multiprocessing as mp
-    import sys
-
-    return "fork" if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() else "spawn"
-
-
 def _run_cached(claim_id: str, published: dict[str, str] | None) -> ClaimResult:
     """Run one check; with ``published`` (the digest of ``docs/data``), through the disk cache.
 
@@ -319,13 +288,13 @@ def run_checks(
             bar.update()
     else:
         import concurrent.futures as cf
-        import multiprocessing as mp
+
+        from theory._pool import process_pool
 
         # the longest checks first (each ran about as long last time), so two workers end together
         last = _last_seconds()
         order = sorted(selected, key=lambda c: -last.get(c.id, 0.0))
-        ctx = mp.get_context(_start_method())
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init) as pool:
+        with process_pool(jobs) as pool:
             futures = {pool.submit(_run_cached, c.id, published): c.id for c in order}
             for fut in cf.as_completed(futures):
                 cid = futures[fut]

@@ -95,6 +95,7 @@ _FORK_AFTER_PARALLEL_WORK = """
 import numpy as np
 import torch
 import claims.report as report
+from theory._pool import start_method
 from tests.claims.test_report_cache import _plain
 
 torch.set_num_threads(2)
@@ -105,7 +106,7 @@ b = np.random.default_rng(0).standard_normal((400, 400))
 (b @ b).sum()  # and its BLAS threads
 one = report.run_checks(["R", "R-N"], progress=False, jobs=1, cache=False)
 two = report.run_checks(["R", "R-N"], progress=False, jobs=2, cache=False)
-print(report._start_method(), _plain(one) == _plain(two))
+print(start_method(), _plain(one) == _plain(two))
 """
 
 

@@ -75,6 +75,7 @@ BAD = [
     (["run"], "--config"),
     # table1
     (["table1", "--publish", "--quick"], "refuses --quick"),
+    (["table1", "--workers", "0"], "expected an integer >= 1"),
     (["table1", "--publish", "--out", "{tmp}/t.json"], "--publish writes to docs/data"),
     (["table1", "--publish", "--no-figure"], "figure"),
     (["table1", "--out", "{tmp}"], "is a directory"),

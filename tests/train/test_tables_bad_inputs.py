@@ -78,6 +78,10 @@ def test_table1_refuses_bad_outputs_before_any_work(tmp_path):
         table1(tmp_path, runs=tmp_path / "r")
     with pytest.raises(TypeError, match="figure must be"):
         table1(tmp_path / "t.json", figure=1.5, runs=tmp_path / "r")
+    with pytest.raises(ValueError, match="workers must be >= 1"):
+        table1(tmp_path / "t.json", runs=tmp_path / "r", workers=0)
+    with pytest.raises(TypeError, match="workers must be an integer"):
+        table1(tmp_path / "t.json", runs=tmp_path / "r", workers=1.5)
     assert not (tmp_path / "r").exists()
 
 

@@ -131,10 +131,19 @@ def _code(tg: bool, ug: bool, cg: list[bool]) -> str:
     return "not_specific" if any(cg) else "attributable"
 
 
-def _train(config: RunConfig, runs: Path, data=None, figures: bool = True) -> tuple[list[dict], float, Path]:
+def _train(
+    config: RunConfig, runs: Path, data=None, figures: bool | None = True
+) -> tuple[list[dict], float, Path]:
+    """Train (or resume) ``config`` in its directory under ``runs``; its metrics, seconds and directory.
+
+    ``figures``: draw the run's figures (``True``), not (``False``), or only where the run has none yet
+    (``None``: a run trained by another process and read back here).
+    """
     from train.loop import fit, run_dir_for
 
     run = runs / run_dir_for(config).name
+    if figures is None:
+        figures = not (run / "fig_metrics.png").exists()
     fit(config, run_dir=run, data=data, resume=True, figures=figures)
     return _metrics(run), _wall(run / "timing.jsonl"), run
 

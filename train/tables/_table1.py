@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from train.tables._rows import (
     _train,
     row_verdict,
 )
+from train.tables._runs import _data_key, _train_all
 
 __all__ = ["table1", "table1_config"]
 
@@ -148,27 +148,24 @@ def _row(
     main: RunConfig,
     controls: dict[str, RunConfig],
     runs: Path,
-    epoch: int | None = None,
-    cache: dict | None = None,
+    epoch: int | None,
+    cache: dict,
 ) -> dict:
+    """One row read from its trained runs; ``cache`` holds the encoder analyses (by configuration key)
+    and receives the data sets it builds."""
     from train.data import make_data
-    from train.tables._analysis import analyse_encoder
 
-    key = (main.data, json.dumps(main.data_params, sort_keys=True))
-    cache = {} if cache is None else cache
+    key = _data_key(main)
     if key not in cache:
         cache[key] = make_data(main.data, **main.data_params)
     data = cache[key]
-    recs, wall, run = _train(main, runs, data)
-    akey = ("analysis", main.key)
-    if akey not in cache:
-        cache[akey] = analyse_encoder(main, data, run, seed=main.seed)
-    analysis = cache[akey]
+    recs, wall, run = _train(main, runs, data, figures=None)
+    analysis = cache[("analysis", main.key)]
     trained = _pick(_at(recs, epoch))
     epoch0 = _pick(_at(recs, 0))
     ctrl, ctrl_cfg, ctrl_wall = {}, {}, {}
     for name, cfg in controls.items():
-        crecs, cw, _ = _train(cfg, runs, data)
+        crecs, cw, _ = _train(cfg, runs, data, figures=None)
         ctrl[name] = _pick(_at(crecs, epoch if epoch is not None and epoch <= cfg.epochs else None))
         ctrl_cfg[name] = _recorded(cfg)
         ctrl_wall[name] = cw
@@ -203,11 +200,12 @@ def _row(
     }
 
 
-def _images_available(name: str) -> str | None:
+def _images_available(config: RunConfig, cache: dict) -> str | None:
+    """``None`` where the image row's data set builds (kept in ``cache`` for the row), else why not."""
     try:
         from train.data import make_data
 
-        make_data(name)
+        cache[_data_key(config)] = make_data(config.data, **config.data_params)
     except Exception as exc:  # a missing optional loader or dependency: the row says why
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return None
@@ -221,6 +219,7 @@ def table1(
     binary_runs: str | os.PathLike = "results/binary/runs",
     quick: bool = False,
     publish: bool = False,
+    workers: int = 2,
     argv: list[str] | None = None,
 ) -> dict:
     """Train the Table-1 rows with their controls and write the result (strict JSON) and its figure.
@@ -234,6 +233,10 @@ def table1(
     analysis of its encoder (:func:`train.tables._analysis.analyse_encoder`: the loss before and after
     rotations, the coordinate statistics over 32 rotations, the basis-free diagnostics, the exact-law
     prediction) with the ceiling of a linear encoder where the theory gives one.
+
+    Every run is trained first (resumed where its directory holds a checkpoint, read where it is
+    finished), ``workers`` at a time, the longest first, each in its own process on one thread with its
+    encoder analysed there; the rows are then read from the run directories.
 
     Parameters
     ----------
@@ -253,6 +256,10 @@ def table1(
     publish : bool
         Write the published ``docs/data/table1.json`` and ``docs/figures/table1.png``; refuses ``quick``
         and explicit ``out`` / ``figure`` paths.
+    workers : int
+        Runs trained at once, each in a worker process on one thread (``1``: one after another in this
+        process). The runs are independent and each holds one thread, so the numbers do not depend on
+        it.
     argv : list of str, optional
         The command line recorded in the result (default ``sys.argv``).
 
@@ -261,6 +268,9 @@ def table1(
     dict
         What was written.
     """
+    from theory._validation import check_int
+
+    workers = check_int(workers, "workers", low=1)
     out_p, fig_p = _outputs("table1", out, figure, quick=quick, publish=publish)
     runs = Path(runs)
     _check_runs_folder(runs)
@@ -269,22 +279,32 @@ def table1(
     _check_runs_folder(binary_runs)
     plan, image_plan, sweep_plan = _plan(bool(quick), runs, binary_runs)
     cache: dict = {}
+    missing = {r.id: _images_available(r.main, cache) for r in image_plan}
+    # every run first, `workers` at once (its encoder analysed where a row reads it); the rows read them
+    tasks = []
+    for r in plan + [r for r in image_plan if missing[r.id] is None]:
+        for cfg in (r.main, *r.controls.values()):
+            tasks.append((cfg, binary_runs if cfg.data == "binary" else runs, cfg is r.main))
+    tasks += [(cfg, binary_runs, True) for cfg in sweep_plan]
+    for key, res in _train_all(tasks, workers).items():
+        if "analysis" in res:
+            cache[("analysis", key)] = res["analysis"]
     rows = [
         _row(r.id, r.setting, r.main, r.controls, binary_runs if r.main.data == "binary" else runs,
              epoch=r.epoch, cache=cache)
-        for r in sorted(plan, key=lambda r: r.main.data == "binary")  # Binary last: the study may be running
+        for r in plan
     ]  # fmt: skip
-    rows.sort(key=lambda r: [p.id for p in plan].index(r["id"]))
     sweep = []
     for name, cfg in zip(SPARSITY_SWEEP, sweep_plan, strict=True):
         from train.data import make_data
-        from train.tables._analysis import analyse_encoder
 
-        recs, wall, run = _train(cfg, binary_runs)
-        data = make_data(cfg.data, **cfg.data_params)
+        if _data_key(cfg) not in cache:
+            cache[_data_key(cfg)] = make_data(cfg.data, **cfg.data_params)
+        data = cache[_data_key(cfg)]
+        recs, wall, _ = _train(cfg, binary_runs, data, figures=None)
         sweep.append({"name": name, "sparsity": cfg.data_params["sparsity"], "bias": cfg.bias,
                       "history": [_pick(r) for r in recs], "config": _recorded(cfg), "wall_s": wall,
-                      "analysis": analyse_encoder(cfg, data, run, seed=cfg.seed),
+                      "analysis": cache[("analysis", cfg.key)],
                       "ceiling": _ceiling(cfg, data, cache)})  # fmt: skip
     main_bin = next(r for r in rows if r["id"] == "Tab1-Bin100")
     sparsity = main_bin["config"]["data_params"]["sparsity"]
@@ -294,7 +314,7 @@ def table1(
                      "analysis": main_bin["analysis"], "ceiling": main_bin["ceiling"]})  # fmt: skip
     image_rows = []
     for r in image_plan:
-        why = _images_available(r.main.data)
+        why = missing[r.id]
         if why is not None:
             image_rows.append({"id": r.id, "setting": r.main.data, "skipped": why})
             continue
