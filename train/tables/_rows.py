@@ -137,14 +137,26 @@ def _train(
     """Train (or resume) ``config`` in its directory under ``runs``; its metrics, seconds and directory.
 
     ``figures``: draw the run's figures (``True``), not (``False``), or only where the run has none yet
-    (``None``: a run trained by another process and read back here).
+    (``None``: a finished run reopened is not drawn again).
     """
-    from train.loop import fit, run_dir_for
+    from train.loop import fit
 
-    run = runs / run_dir_for(config).name
+    run = _run_dir(config, runs)
     if figures is None:
         figures = not (run / "fig_metrics.png").exists()
     fit(config, run_dir=run, data=data, resume=True, figures=figures)
+    return _read(config, runs)
+
+
+def _run_dir(config: RunConfig, runs: Path) -> Path:
+    from train.loop import run_dir_for
+
+    return runs / run_dir_for(config).name
+
+
+def _read(config: RunConfig, runs: Path) -> tuple[list[dict], float, Path]:
+    """A trained run's metrics, seconds and directory, read without opening the run."""
+    run = _run_dir(config, runs)
     return _metrics(run), _wall(run / "timing.jsonl"), run
 
 

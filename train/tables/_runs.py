@@ -10,8 +10,14 @@ from train.config import RunConfig
 from train.tables._rows import _train
 
 
-def _data_key(config: RunConfig) -> tuple[str, str]:
-    return config.data, json.dumps(config.data_params, sort_keys=True)
+def _data(config: RunConfig, cache: dict):
+    """The run's data set, built once per (name, parameters) and kept in ``cache``."""
+    from train.data import make_data
+
+    key = (config.data, json.dumps(config.data_params, sort_keys=True))
+    if key not in cache:
+        cache[key] = make_data(config.data, **config.data_params)
+    return cache[key]
 
 
 def _run_task(config: RunConfig, folder: str, analyse: bool) -> dict:
@@ -23,24 +29,15 @@ def _run_task(config: RunConfig, folder: str, analyse: bool) -> dict:
     dict
         ``key``; ``analysis`` (:func:`~train.tables._analysis.analyse_encoder`) with ``analyse``.
     """
-    from threadpoolctl import threadpool_limits
-
-    from train.data import make_data
+    from train.loop._fit import held_threads
     from train.tables._analysis import analyse_encoder
 
-    data = make_data(config.data, **config.data_params)
+    data = _data(config, {})
     _, _, run = _train(config, Path(folder), data, figures=None)
     out = {"key": config.key}
     if analyse:
-        import torch
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            with threadpool_limits(1, user_api="blas"):
-                out["analysis"] = analyse_encoder(config, data, run, seed=config.seed)
-        finally:
-            torch.set_num_threads(threads)
+        with held_threads(1):
+            out["analysis"] = analyse_encoder(config, data, run, seed=config.seed)
     return out
 
 

@@ -20,10 +20,10 @@ from train.tables._rows import (
     _check_runs_folder,
     _outputs,
     _pick,
-    _train,
+    _read,
     row_verdict,
 )
-from train.tables._runs import _data_key, _train_all
+from train.tables._runs import _data, _train_all
 
 __all__ = ["table1", "table1_config"]
 
@@ -153,19 +153,14 @@ def _row(
 ) -> dict:
     """One row read from its trained runs; ``cache`` holds the encoder analyses (by configuration key)
     and receives the data sets it builds."""
-    from train.data import make_data
-
-    key = _data_key(main)
-    if key not in cache:
-        cache[key] = make_data(main.data, **main.data_params)
-    data = cache[key]
-    recs, wall, run = _train(main, runs, data, figures=None)
+    data = _data(main, cache)
+    recs, wall, run = _read(main, runs)
     analysis = cache[("analysis", main.key)]
     trained = _pick(_at(recs, epoch))
     epoch0 = _pick(_at(recs, 0))
     ctrl, ctrl_cfg, ctrl_wall = {}, {}, {}
     for name, cfg in controls.items():
-        crecs, cw, _ = _train(cfg, runs, data, figures=None)
+        crecs, cw, _ = _read(cfg, runs)
         ctrl[name] = _pick(_at(crecs, epoch if epoch is not None and epoch <= cfg.epochs else None))
         ctrl_cfg[name] = _recorded(cfg)
         ctrl_wall[name] = cw
@@ -203,9 +198,7 @@ def _row(
 def _images_available(config: RunConfig, cache: dict) -> str | None:
     """``None`` where the image row's data set builds (kept in ``cache`` for the row), else why not."""
     try:
-        from train.data import make_data
-
-        cache[_data_key(config)] = make_data(config.data, **config.data_params)
+        _data(config, cache)
     except Exception as exc:  # a missing optional loader or dependency: the row says why
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return None
@@ -296,12 +289,8 @@ def table1(
     ]  # fmt: skip
     sweep = []
     for name, cfg in zip(SPARSITY_SWEEP, sweep_plan, strict=True):
-        from train.data import make_data
-
-        if _data_key(cfg) not in cache:
-            cache[_data_key(cfg)] = make_data(cfg.data, **cfg.data_params)
-        data = cache[_data_key(cfg)]
-        recs, wall, _ = _train(cfg, binary_runs, data, figures=None)
+        data = _data(cfg, cache)
+        recs, wall, _ = _read(cfg, binary_runs)
         sweep.append({"name": name, "sparsity": cfg.data_params["sparsity"], "bias": cfg.bias,
                       "history": [_pick(r) for r in recs], "config": _recorded(cfg), "wall_s": wall,
                       "analysis": cache[("analysis", cfg.key)],
